@@ -1,0 +1,59 @@
+#pragma once
+// Selection (contract section 4): for one event and a snapshot, the integration that
+// delivers each target, its failover chain and, when explaining, why the others were not
+// taken. Pure: no I/O, clock or logging. Not thread-safe: one Router per thread; the
+// snapshot it reads may be shared.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "routing/condition_program.h"
+#include "routing/decision.h"
+#include "routing/event_parser.h"
+#include "routing/integration_snapshot.h"
+
+namespace switchboard::routing {
+
+struct RouteOptions {
+  std::uint32_t max_failover = 2;  // routing.max_failover; 0 disables failover
+  bool explain = false;            // also fill TargetDecision::rejected
+};
+
+class Router {
+ public:
+  // Parses and validates `event_json`, then selects. Returns false with `error` set when
+  // the event is invalid (contract section 2); `decision` is then empty.
+  bool route(std::string_view event_json, const IntegrationSnapshot& snapshot, const RouteOptions& options,
+             Decision& decision, Error& error);
+
+  // The event of the last successful route(), valid until the next call.
+  const EventView& event() const noexcept { return event_; }
+
+ private:
+  using Environment = IntegrationSnapshot::Environment;
+  using Bucket = IntegrationSnapshot::Bucket;
+
+  void select_single(const Environment* env, TargetDecision& target);
+  void select_fan_out(const Environment* env, Decision& decision);
+  void fill_fan_out_target(const Environment* env, const SubscriberChannelEntry& entry, TargetDecision& target);
+  bool passes(std::uint32_t entry_index);
+  RejectWhy single_target_why(const Integration& integration, std::uint32_t entry_index);
+  RejectWhy fan_out_why(const Integration& integration, std::uint32_t entry_index, const SubscriberChannelEntry& entry);
+  template <typename WhyFn>
+  void explain_rejections(const Environment* env, TargetDecision& target, WhyFn why);
+  bool full(const TargetDecision& target) const noexcept;
+  void finish_target(TargetDecision& target, RouteReason none_reason);
+
+  EventParser parser_;
+  EventView event_;
+  EvalScratch scratch_;
+  const IntegrationSnapshot* snapshot_ = nullptr;
+  RouteOptions options_;
+  std::vector<std::int8_t> verdicts_;  // per bucket position: -1 unknown, 0 fails, 1 passes
+  std::vector<nlohmann::json> seen_channels_;
+};
+
+}  // namespace switchboard::routing

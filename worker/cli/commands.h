@@ -1,0 +1,21 @@
+#pragma once
+// The switchboard subcommands. Each add_* registers its options on `app`; when the
+// subcommand is parsed, `runner` is set to the function that runs it and returns the
+// process exit code.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace switchboard::cli {
+
+using CommandRunner = std::function<int()>;
+
+void add_explain_command(CLI::App& app, CommandRunner& runner);
+void add_validate_command(CLI::App& app, CommandRunner& runner);
+void add_demo_command(CLI::App& app, CommandRunner& runner);
+
+// Exit code for usage errors and invalid input files.
+inline constexpr int kExitUsage = 2;
+
+}  // namespace switchboard::cli
