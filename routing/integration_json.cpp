@@ -99,7 +99,8 @@ bool is_under(std::string_view path, std::string_view prefix) {
 }
 
 // A value for a message, JSON-quoted so control characters cannot garble the line.
-// Only ever used for enum-like fields (never credentials or signing keys).
+// Only for values that are not secret (enum-like fields, ids, identifiers): never for
+// credentials or the signing key.
 std::string in_quotes(std::string_view value) {
   const bool cut = value.size() > kMaxQuotedBytes;
   const std::string text(value.substr(0, cut ? kMaxQuotedBytes : value.size()));

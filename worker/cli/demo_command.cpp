@@ -76,7 +76,7 @@ int run_demo(const DemoOptions& o) {
   std::cout << "switchboard demo: " << integration_count << " integrations ("
             << (o.integrations.empty() ? "bundled config/examples/integrations.json" : o.integrations)
             << "), routing " << (o.events.empty() ? "bundled config/examples/events.jsonl" : o.events)
-            << "; explain mode, nothing is sent\n\n";
+            << " (routing only: delivery comes with `switchboard run`)\n\n";
 
   routing::Router router;
   routing::Decision decision;
