@@ -283,8 +283,6 @@ class MemberReader {
     for (auto it = object_.begin(); it != object_.end(); ++it) visit(it.key(), it.value(), path(it.key()));
   }
 
-  ValidationErrors& errors() const { return errors_; }
-
  private:
   const Json& object_;
   std::string_view path_;
