@@ -2,7 +2,9 @@
 // An immutable, indexed set of integrations that routing reads: per (organization,
 // environment) and channel, the eligible integrations in selection order with their
 // compiled conditions. Integrations of other environments and channels cost nothing per
-// decision. Build once, share read-only between threads (std::shared_ptr<const ...>).
+// decision. Environments are built separately and shared between snapshots, so replacing
+// one environment (with_environment) rebuilds only that one. Build once, then share
+// read-only between threads (std::shared_ptr<const IntegrationSnapshot>).
 
 #include <array>
 #include <cstdint>
@@ -23,27 +25,46 @@ class IntegrationSnapshot final : public FieldTableSource {
  public:
   struct Entry {
     Integration integration;
-    ConditionProgram program;  // compiled only for eligible integrations
+    ConditionProgram program;           // compiled only for eligible integrations
     std::uint32_t bucket_position = 0;  // index in its bucket's `ordered`, when eligible
   };
   // Eligible (active, not deleted, kind delivery) integrations of one channel.
   struct Bucket {
     FieldTable fields;
-    std::vector<std::uint32_t> ordered;  // entry indexes: priority desc, createdAt desc, _id asc
+    std::vector<std::uint32_t> ordered;  // local entry indexes: priority desc, createdAt desc, _id asc
   };
   struct Environment {
     std::string organization_id;
     std::string environment_id;
+    std::vector<Entry> entries;  // input order
     std::array<Bucket, kChannelCount> buckets;
-    std::vector<std::uint32_t> all;  // every integration of the environment, in input order
+
+    // Builds one environment; every integration must carry its organization and environment.
+    static std::shared_ptr<const Environment> build(std::string organization_id, std::string environment_id,
+                                                    std::vector<Integration> integrations);
+  };
+  // An environment and the snapshot-wide index of its first entry.
+  struct EnvironmentRef {
+    const Environment* environment = nullptr;
+    std::uint32_t base = 0;
+    explicit operator bool() const noexcept { return environment != nullptr; }
   };
 
-  // Integrations keep their input order (explain lists rejections in it).
+  // Integrations keep their input order within their environment (explain lists
+  // rejections in it).
   static std::shared_ptr<const IntegrationSnapshot> build(std::vector<Integration> integrations);
 
-  const Environment* find(std::string_view organization_id, std::string_view environment_id) const noexcept;
-  const Entry& entry(std::uint32_t index) const noexcept { return entries_[index]; }
+  // A new snapshot equal to this one except for (organization, environment), which gets
+  // `integrations` (an empty list removes the environment). Other environments are shared.
+  std::shared_ptr<const IntegrationSnapshot> with_environment(const std::string& organization_id,
+                                                              const std::string& environment_id,
+                                                              std::vector<Integration> integrations) const;
+
+  EnvironmentRef find(std::string_view organization_id, std::string_view environment_id) const noexcept;
+  // Snapshot-wide entry index (Candidate::entry, Rejection::entry).
+  const Entry& entry(std::uint32_t index) const noexcept { return *entries_[index]; }
   std::size_t size() const noexcept { return entries_.size(); }
+  std::size_t environment_count() const noexcept { return environments_.size(); }
 
   const FieldTable* field_table_for(std::string_view organization_id, std::string_view environment_id,
                                     Channel channel) const noexcept override;
@@ -54,8 +75,12 @@ class IntegrationSnapshot final : public FieldTableSource {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
 
-  std::vector<Entry> entries_;
-  std::vector<Environment> environments_;
+  static std::shared_ptr<const IntegrationSnapshot> assemble(
+      std::vector<std::shared_ptr<const Environment>> environments);
+
+  std::vector<std::shared_ptr<const Environment>> environments_;
+  std::vector<std::uint32_t> bases_;      // per environment: index of its first entry in entries_
+  std::vector<const Entry*> entries_;
   // environment id -> indexes into environments_ (one per organization using that id)
   std::unordered_map<std::string, std::vector<std::uint32_t>, StringHash, std::equal_to<>> by_environment_;
 };

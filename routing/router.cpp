@@ -16,8 +16,17 @@ bool Router::full(const TargetDecision& target) const noexcept {
   return !options_.explain && target.candidates.size() >= 1 + static_cast<std::size_t>(options_.max_failover);
 }
 
-bool Router::passes(std::uint32_t entry_index) {
-  const auto& entry = snapshot_->entry(entry_index);
+const std::vector<std::uint32_t>& Router::bucket_order() const noexcept {
+  static const std::vector<std::uint32_t> kNone;
+  return env_ ? env_.environment->buckets[static_cast<std::size_t>(event_.channel)].ordered : kNone;
+}
+
+void Router::add_candidate(TargetDecision& target, std::uint32_t local, RouteReason reason) {
+  target.candidates.push_back({env_.base + local, reason});
+}
+
+bool Router::passes(std::uint32_t local) {
+  const Entry& entry = local_entry(local);
   if (entry.program.empty()) return true;
   std::int8_t& verdict = verdicts_[entry.bucket_position];
   if (verdict == kUnknown) verdict = entry.program.evaluate(event_, scratch_) ? 1 : 0;
@@ -37,14 +46,16 @@ void Router::finish_target(TargetDecision& target, RouteReason none_reason) {
 }
 
 template <typename WhyFn>
-void Router::explain_rejections(const Environment* env, TargetDecision& target, WhyFn why) {
-  if (!options_.explain || env == nullptr) return;
+void Router::explain_rejections(TargetDecision& target, WhyFn why) {
+  if (!options_.explain || !env_) return;
   const std::size_t limit = 1 + static_cast<std::size_t>(options_.max_failover);
   const std::size_t kept = std::min(limit, target.candidates.size());
-  for (std::uint32_t index : env->all) {
+  const auto local_count = static_cast<std::uint32_t>(env_.environment->entries.size());
+  for (std::uint32_t local = 0; local < local_count; ++local) {
+    const std::uint32_t index = env_.base + local;
     const bool taken = std::any_of(target.candidates.begin(), target.candidates.begin() + static_cast<std::ptrdiff_t>(kept),
                                    [&](const Candidate& c) { return c.entry == index; });
-    if (!taken) target.rejected.push_back(Rejection{index, why(snapshot_->entry(index).integration, index)});
+    if (!taken) target.rejected.push_back(Rejection{index, why(local_entry(local).integration, local)});
   }
 }
 
@@ -61,7 +72,7 @@ std::optional<RejectWhy> common_why(const Integration& integration, Channel chan
 
 }  // namespace
 
-RejectWhy Router::single_target_why(const Integration& integration, std::uint32_t entry_index) {
+RejectWhy Router::single_target_why(const Integration& integration, std::uint32_t local) {
   if (auto why = common_why(integration, event_.channel)) return *why;
   const EventOverrides& ov = event_.overrides;
   if (!ov.integration_identifier.empty()) {
@@ -69,94 +80,85 @@ RejectWhy Router::single_target_why(const Integration& integration, std::uint32_
   } else if (!ov.provider_id.empty() && integration.provider_id != ov.provider_id) {
     return RejectWhy::kProvider;
   }
-  if (!passes(entry_index)) return RejectWhy::kConditions;
+  if (!passes(local)) return RejectWhy::kConditions;
   return RejectWhy::kFailoverLimit;
 }
 
-RejectWhy Router::fan_out_why(const Integration& integration, std::uint32_t entry_index,
+RejectWhy Router::fan_out_why(const Integration& integration, std::uint32_t local,
                               const SubscriberChannelEntry& entry) {
   if (auto why = common_why(integration, event_.channel)) return *why;
   if (integration.provider_id != entry.provider_id) return RejectWhy::kProvider;
   if (!entry.integration_identifier.empty() && integration.identifier != entry.integration_identifier) {
     return RejectWhy::kIdentifier;
   }
-  if (!passes(entry_index)) return RejectWhy::kConditions;
+  if (!passes(local)) return RejectWhy::kConditions;
   return RejectWhy::kFailoverLimit;
 }
 
-void Router::select_single(const Environment* env, TargetDecision& target) {
+void Router::select_single(TargetDecision& target) {
   target.name = "default";
   const EventOverrides& ov = event_.overrides;
-  const Bucket* bucket = env ? &env->buckets[static_cast<std::size_t>(event_.channel)] : nullptr;
-  const std::vector<std::uint32_t> no_entries;
-  const std::vector<std::uint32_t>& ordered = bucket ? bucket->ordered : no_entries;
+  const std::vector<std::uint32_t>& ordered = bucket_order();
 
   if (!ov.integration_identifier.empty()) {
     // The named integration or nothing: no fallback and no failover (contract 4.1 step 1).
-    for (std::uint32_t index : ordered) {
-      if (snapshot_->entry(index).integration.identifier != ov.integration_identifier) continue;
-      if (passes(index)) target.candidates.push_back({index, RouteReason::kOverride});
+    for (std::uint32_t local : ordered) {
+      if (local_entry(local).integration.identifier != ov.integration_identifier) continue;
+      if (passes(local)) add_candidate(target, local, RouteReason::kOverride);
       break;
     }
     finish_target(target, RouteReason::kOverrideNotFound);
     if (!target.candidates.empty()) target.candidates.resize(1);
-    explain_rejections(env, target, [&](const Integration& i, std::uint32_t idx) { return single_target_why(i, idx); });
+    explain_rejections(target, [&](const Integration& i, std::uint32_t local) { return single_target_why(i, local); });
     return;
   }
 
   auto provider_ok = [&](const Integration& i) { return ov.provider_id.empty() || i.provider_id == ov.provider_id; };
   const bool primaries_first = uses_primary(event_.channel);
-  for (std::uint32_t index : ordered) {
+  for (std::uint32_t local : ordered) {
     if (full(target)) break;
-    const Integration& i = snapshot_->entry(index).integration;
-    if (provider_ok(i) && i.conditioned() && passes(index)) {
-      target.candidates.push_back({index, RouteReason::kConditionsMatched});
-    }
+    const Integration& i = local_entry(local).integration;
+    if (provider_ok(i) && i.conditioned() && passes(local)) add_candidate(target, local, RouteReason::kConditionsMatched);
   }
   if (primaries_first) {
-    for (std::uint32_t index : ordered) {
+    for (std::uint32_t local : ordered) {
       if (full(target)) break;
-      const Integration& i = snapshot_->entry(index).integration;
-      if (provider_ok(i) && !i.conditioned() && i.primary) target.candidates.push_back({index, RouteReason::kPrimary});
+      const Integration& i = local_entry(local).integration;
+      if (provider_ok(i) && !i.conditioned() && i.primary) add_candidate(target, local, RouteReason::kPrimary);
     }
   }
-  for (std::uint32_t index : ordered) {
+  for (std::uint32_t local : ordered) {
     if (full(target)) break;
-    const Integration& i = snapshot_->entry(index).integration;
+    const Integration& i = local_entry(local).integration;
     if (provider_ok(i) && !i.conditioned() && !(primaries_first && i.primary)) {
-      target.candidates.push_back({index, RouteReason::kFallback});
+      add_candidate(target, local, RouteReason::kFallback);
     }
   }
-  explain_rejections(env, target, [&](const Integration& i, std::uint32_t idx) { return single_target_why(i, idx); });
+  explain_rejections(target, [&](const Integration& i, std::uint32_t local) { return single_target_why(i, local); });
   finish_target(target, RouteReason::kNoEligibleIntegration);
 }
 
-void Router::fill_fan_out_target(const Environment* env, const SubscriberChannelEntry& entry, TargetDecision& target) {
-  const Bucket* bucket = env ? &env->buckets[static_cast<std::size_t>(event_.channel)] : nullptr;
-  if (bucket != nullptr) {
-    auto matches = [&](const Integration& i) {
-      return i.provider_id == entry.provider_id &&
-             (entry.integration_identifier.empty() || i.identifier == entry.integration_identifier);
-    };
-    for (std::uint32_t index : bucket->ordered) {
-      if (full(target)) break;
-      const Integration& i = snapshot_->entry(index).integration;
-      if (matches(i) && i.conditioned() && passes(index)) {
-        target.candidates.push_back({index, RouteReason::kConditionsMatched});
-      }
-    }
-    for (std::uint32_t index : bucket->ordered) {
-      if (full(target)) break;
-      const Integration& i = snapshot_->entry(index).integration;
-      if (matches(i) && !i.conditioned()) target.candidates.push_back({index, RouteReason::kFallback});
-    }
+void Router::fill_fan_out_target(const SubscriberChannelEntry& entry, TargetDecision& target) {
+  auto matches = [&](const Integration& i) {
+    return i.provider_id == entry.provider_id &&
+           (entry.integration_identifier.empty() || i.identifier == entry.integration_identifier);
+  };
+  const std::vector<std::uint32_t>& ordered = bucket_order();
+  for (std::uint32_t local : ordered) {
+    if (full(target)) break;
+    const Integration& i = local_entry(local).integration;
+    if (matches(i) && i.conditioned() && passes(local)) add_candidate(target, local, RouteReason::kConditionsMatched);
   }
-  explain_rejections(env, target,
-                     [&](const Integration& i, std::uint32_t idx) { return fan_out_why(i, idx, entry); });
+  for (std::uint32_t local : ordered) {
+    if (full(target)) break;
+    const Integration& i = local_entry(local).integration;
+    if (matches(i) && !i.conditioned()) add_candidate(target, local, RouteReason::kFallback);
+  }
+  explain_rejections(target, [&](const Integration& i, std::uint32_t local) { return fan_out_why(i, local, entry); });
   finish_target(target, RouteReason::kNoEligibleIntegration);
 }
 
-void Router::select_fan_out(const Environment* env, Decision& decision) {
+void Router::select_fan_out(Decision& decision) {
   seen_channels_.clear();
   const auto& channels = event_.subscriber_channels;
   for (std::size_t position = 0; position < channels.size(); ++position) {
@@ -170,7 +172,7 @@ void Router::select_fan_out(const Environment* env, Decision& decision) {
     TargetDecision& target = decision.add_target();
     target.name.assign(entry.provider_id).append(":").append(std::to_string(entry.index));
     target.subscriber_channel = static_cast<std::int32_t>(position);
-    fill_fan_out_target(env, entry, target);
+    fill_fan_out_target(entry, target);
   }
   if (decision.target_count == 0) {
     TargetDecision& target = decision.add_target();
@@ -185,13 +187,12 @@ bool Router::route(std::string_view event_json, const IntegrationSnapshot& snaps
   snapshot_ = &snapshot;
   options_ = options;
   if (!parser_.parse(event_json, &snapshot, event_, error)) return false;
-  const Environment* env = snapshot.find(event_.organization_id, event_.environment_id);
-  const std::size_t bucket_size = env ? env->buckets[static_cast<std::size_t>(event_.channel)].ordered.size() : 0;
-  verdicts_.assign(bucket_size, kUnknown);
+  env_ = snapshot.find(event_.organization_id, event_.environment_id);
+  verdicts_.assign(bucket_order().size(), kUnknown);
   if (is_fan_out(event_.channel)) {
-    select_fan_out(env, decision);
+    select_fan_out(decision);
   } else {
-    select_single(env, decision.add_target());
+    select_single(decision.add_target());
   }
   return true;
 }

@@ -33,17 +33,21 @@ class Router {
   const EventView& event() const noexcept { return event_; }
 
  private:
-  using Environment = IntegrationSnapshot::Environment;
   using Bucket = IntegrationSnapshot::Bucket;
+  using Entry = IntegrationSnapshot::Entry;
 
-  void select_single(const Environment* env, TargetDecision& target);
-  void select_fan_out(const Environment* env, Decision& decision);
-  void fill_fan_out_target(const Environment* env, const SubscriberChannelEntry& entry, TargetDecision& target);
-  bool passes(std::uint32_t entry_index);
-  RejectWhy single_target_why(const Integration& integration, std::uint32_t entry_index);
-  RejectWhy fan_out_why(const Integration& integration, std::uint32_t entry_index, const SubscriberChannelEntry& entry);
+  // Entry indexes below are local to env_ unless they sit in a Candidate or Rejection.
+  const Entry& local_entry(std::uint32_t local) const noexcept { return env_.environment->entries[local]; }
+  const std::vector<std::uint32_t>& bucket_order() const noexcept;
+  void add_candidate(TargetDecision& target, std::uint32_t local, RouteReason reason);
+  void select_single(TargetDecision& target);
+  void select_fan_out(Decision& decision);
+  void fill_fan_out_target(const SubscriberChannelEntry& entry, TargetDecision& target);
+  bool passes(std::uint32_t local);
+  RejectWhy single_target_why(const Integration& integration, std::uint32_t local);
+  RejectWhy fan_out_why(const Integration& integration, std::uint32_t local, const SubscriberChannelEntry& entry);
   template <typename WhyFn>
-  void explain_rejections(const Environment* env, TargetDecision& target, WhyFn why);
+  void explain_rejections(TargetDecision& target, WhyFn why);
   bool full(const TargetDecision& target) const noexcept;
   void finish_target(TargetDecision& target, RouteReason none_reason);
 
@@ -51,6 +55,7 @@ class Router {
   EventView event_;
   EvalScratch scratch_;
   const IntegrationSnapshot* snapshot_ = nullptr;
+  IntegrationSnapshot::EnvironmentRef env_;
   RouteOptions options_;
   std::vector<std::int8_t> verdicts_;  // per bucket position: -1 unknown, 0 fails, 1 passes
   std::vector<nlohmann::json> seen_channels_;
