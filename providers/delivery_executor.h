@@ -1,0 +1,65 @@
+#pragma once
+// Retries and failover for one target (contract sections 4.1 and 5): the chosen
+// integration first, then its failover chain. `retryable` outcomes are retried on the same
+// integration with exponential backoff and full jitter (honouring Retry-After) up to
+// max_attempts, then the next integration is tried; `permanent` goes to the next at once;
+// `rejected` stops. Not thread-safe: one executor per io_context thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "providers/provider.h"
+#include "providers/scheduler.h"
+
+namespace switchboard::providers {
+
+struct RetryPolicy {
+  std::uint32_t max_attempts = 3;  // per integration, first attempt included
+  std::chrono::milliseconds base{100};
+  std::chrono::milliseconds max{5000};
+  // Whole-target budget across attempts and failover; a retry that would end past it is
+  // not started (the next integration is tried instead).
+  std::chrono::milliseconds budget{30000};
+};
+
+struct DeliveryResult {
+  bool sent = false;
+  OutcomeKind last_kind = OutcomeKind::kPermanent;
+  const routing::Integration* integration = nullptr;  // the one that sent, or the last tried
+  std::string provider_message_id;
+  std::string error;                       // the last failure, when not sent
+  std::uint32_t attempts = 0;              // across the whole chain
+  std::vector<std::string> failed_over;    // identifiers tried before the last one
+};
+
+class DeliveryExecutor {
+ public:
+  DeliveryExecutor(const ProviderRegistry& providers, Scheduler& scheduler, RetryPolicy policy,
+                   std::uint64_t seed = std::random_device{}());
+
+  // `chain` = chosen integration followed by its failovers (non-empty). `request.integration`
+  // is overwritten per attempt. `done` is called exactly once.
+  void execute(DeliveryRequest request, std::vector<const routing::Integration*> chain,
+               std::function<void(DeliveryResult)> done);
+
+  // The delay before retry number `retry` (1 = the first retry) without Retry-After:
+  // uniform in [0, min(max, base * 2^(retry-1))].
+  std::chrono::milliseconds backoff(std::uint32_t retry);
+
+ private:
+  struct Run;
+  void attempt(std::shared_ptr<Run> run);
+  void on_outcome(std::shared_ptr<Run> run, DeliveryOutcome outcome);
+  void next_integration(std::shared_ptr<Run> run);
+
+  const ProviderRegistry& providers_;
+  Scheduler& scheduler_;
+  RetryPolicy policy_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace switchboard::providers
