@@ -299,7 +299,6 @@ bool EventParser::parse_subscriber(od::value value, Error& error) {
 bool EventParser::resolve_table(od::document& doc) {
   table_resolved_ = true;
   table_ = nullptr;
-  doc.rewind();
   od::object root;
   if (doc.get_object().get(root)) return false;
   std::string_view org, env, channel_name;
@@ -428,8 +427,11 @@ bool EventParser::parse(std::string_view json, const FieldTableSource* tables, E
   bool restart = false;
   if (!parse_root(doc, out, error, restart)) {
     if (!restart) return false;
+    // Each pass starts from a fresh iterate: On-Demand documents are not safe to rewind
+    // once a lookup has failed on malformed input.
+    if (auto e = parser_.iterate(buffer_.data(), json.size(), buffer_.size()).get(doc)) return fail_json(error, e);
     resolve_table(doc);
-    doc.rewind();
+    if (auto e = parser_.iterate(buffer_.data(), json.size(), buffer_.size()).get(doc)) return fail_json(error, e);
     reset_captures();
     out = EventView{};
     if (!parse_root(doc, out, error, restart)) return false;

@@ -1,0 +1,84 @@
+// EventParser on malformed input, including the second pass taken when payload/subscriber/
+// tenant come before the bucket keys. Every case must end in an error, never a crash.
+
+#include <gtest/gtest.h>
+
+#include "routing/event_parser.h"
+#include "routing/integration_json.h"
+#include "routing/integration_snapshot.h"
+
+namespace switchboard::routing {
+namespace {
+
+std::shared_ptr<const IntegrationSnapshot> snapshot_with_condition() {
+  auto file = parse_integrations_file(R"([{"_id": "1", "_environmentId": "e", "_organizationId": "o", "name": "n",
+    "identifier": "i", "providerId": "sendgrid", "channel": "email", "active": true, "deleted": false,
+    "primary": false, "conditions": [{"value": "AND", "children": [
+      {"on": "payload", "field": "a", "operator": "EQUAL", "value": "1"},
+      {"on": "tenant", "field": "data.x", "operator": "IS_DEFINED"},
+      {"on": "subscriber", "field": "channels[0].providerId", "operator": "EQUAL", "value": "{{payload.a}}"}]}]}])");
+  EXPECT_TRUE(file.errors.empty());
+  return IntegrationSnapshot::build(std::move(file.integrations));
+}
+
+class EventParserMalformedTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EventParserMalformedTest, IsAnErrorNotACrash) {
+  auto snapshot = snapshot_with_condition();
+  EventParser parser;
+  EventView view;
+  Error error;
+  EXPECT_FALSE(parser.parse(GetParam(), snapshot.get(), view, error)) << GetParam();
+  EXPECT_FALSE(error.code.empty());
+  EXPECT_FALSE(error.message.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, EventParserMalformedTest,
+    ::testing::Values(
+        "", " ", "[]", "null", "\"x\"", "{", "}", "{\"id\"", "{\"id\":}", "{\"payload\": {\"a\": 1}, \"id\": tru",
+        "{\"payload\": {\"a\": 1}, \"id\": \"x\", \"organizationId\": \"o\"",
+        "{\"payload\": {\"a\": [1,2}, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\"}",
+        "{\"tenant\": 5, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\"",
+        "{\"payload\": {}, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\", \"id\": \"z\", "
+        "\"subscriber\": {\"subscriberId\": \"s\"}} trailing",
+        "{\"subscriber\": {\"subscriberId\": \"s\", \"channels\": [{\"providerId\": 1}]}, \"organizationId\":\"o\","
+        "\"environmentId\":\"e\",\"channel\":\"email\", \"id\": \"z\"}",
+        "{\"payload\": {\"a\": \"\\uZZZZ\"}, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\","
+        "\"id\": \"z\", \"subscriber\": {\"subscriberId\": \"s\"}}",
+        "{\"payload\": {\"a\": 01}, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\","
+        "\"id\": \"z\", \"subscriber\": {\"subscriberId\": \"s\"}}",
+        "{\"payload\": {\"a\": 1,}, \"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\","
+        "\"id\": \"z\", \"subscriber\": {\"subscriberId\": \"s\"}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"content\": {\"x\": nul}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"unknown\": [1 2]}"));
+
+TEST(EventParserTest, FieldsBeforeTheBucketKeysAreStillCaptured) {
+  auto snapshot = snapshot_with_condition();
+  EventParser parser;
+  EventView view;
+  Error error;
+  ASSERT_TRUE(parser.parse(R"({"payload": {"a": "slack"}, "tenant": {"data": {"x": null}},
+      "subscriber": {"subscriberId": "s", "channels": [{"providerId": "slack"}]},
+      "organizationId": "o", "environmentId": "e", "channel": "email", "id": "z"})",
+                           snapshot.get(), view, error))
+      << error.message;
+  ASSERT_EQ(view.fields.size(), 3u);
+  int strings = 0, nulls = 0;
+  for (const FieldValue& f : view.fields) {
+    if (f.kind == ValueKind::kString) {
+      ++strings;
+      EXPECT_EQ(f.text, "slack");
+    }
+    if (f.kind == ValueKind::kNull) ++nulls;
+  }
+  EXPECT_EQ(strings, 2);
+  EXPECT_EQ(nulls, 1);
+  ASSERT_EQ(view.subscriber_channels.size(), 1u);
+  EXPECT_EQ(view.subscriber_channels[0].json, R"({"providerId":"slack"})");
+}
+
+}  // namespace
+}  // namespace switchboard::routing
