@@ -3,7 +3,8 @@
 // every key with a default and a doc line (config_schema.cpp), unknown keys rejected,
 // environment variables overriding the file mechanically (SWITCHBOARD_<SECTION>_<KEY>,
 // e.g. SWITCHBOARD_KAFKA_BROKERS, SWITCHBOARD_WORKER_MAX_IN_FLIGHT).
-// Loading throws ConfigError (startup only); everything else is plain data.
+// Loading throws ConfigError (startup only); everything else is plain data, comparable with
+// == (tests check a round trip field by field; a reload can tell whether anything changed).
 
 #include <cstdint>
 #include <map>
@@ -22,6 +23,8 @@ struct ApiKey {
   std::string key;  // secret: redacted by --print-config
   std::string organization_id;
   std::string environment_id;
+
+  bool operator==(const ApiKey&) const = default;
 };
 
 struct ApiConfig {
@@ -32,6 +35,8 @@ struct ApiConfig {
   std::uint32_t idempotency_ttl_s = 86400;
   std::uint32_t request_timeout_ms = 10000;
   std::uint32_t threads = 1;
+
+  bool operator==(const ApiConfig&) const = default;
 };
 
 struct RegistryConfig {
@@ -43,10 +48,14 @@ struct RegistryConfig {
   std::uint32_t start_timeout_s = 30;
   std::uint32_t command_timeout_ms = 2000;
   std::uint32_t reconnect_max_ms = 5000;
+
+  bool operator==(const RegistryConfig&) const = default;
 };
 
 struct RoutingConfig {
   std::uint32_t max_failover = 2;
+
+  bool operator==(const RoutingConfig&) const = default;
 };
 
 struct KafkaConfig {
@@ -60,6 +69,8 @@ struct KafkaConfig {
   std::uint32_t heartbeat_interval_ms = 3000;
   std::uint32_t fetch_wait_max_ms = 100;
   std::map<std::string, std::string> extra;  // [kafka.librdkafka]: passed through verbatim
+
+  bool operator==(const KafkaConfig&) const = default;
 };
 
 struct WorkerConfig {
@@ -69,12 +80,16 @@ struct WorkerConfig {
   std::uint32_t max_event_bytes = 256 * 1024;
   std::uint32_t dedup_ttl_s = 86400;
   std::uint32_t drain_timeout_ms = 10000;
+
+  bool operator==(const WorkerConfig&) const = default;
 };
 
 struct RetryConfig {
   std::uint32_t max_attempts = 3;
   std::uint32_t base_ms = 100;
   std::uint32_t max_ms = 5000;
+
+  bool operator==(const RetryConfig&) const = default;
 };
 
 struct DeliveryConfig {
@@ -82,10 +97,14 @@ struct DeliveryConfig {
   std::uint32_t max_queue_ms = 2000;
   std::uint32_t max_connections_per_host = 64;
   std::string ca_file;  // extra CA bundle (tests use the sink's certificate)
+
+  bool operator==(const DeliveryConfig&) const = default;
 };
 
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
+
+  bool operator==(const LogConfig&) const = default;
 };
 
 struct Config {
@@ -97,6 +116,8 @@ struct Config {
   RetryConfig retry;
   DeliveryConfig delivery;
   LogConfig log;
+
+  bool operator==(const Config&) const = default;
 };
 
 // Reads the TOML file at `path` (empty: defaults only), then applies environment

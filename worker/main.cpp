@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   add_explain_command(app, runner);
   add_validate_command(app, runner);
   add_demo_command(app, runner);
+  add_broker_command(app, runner);
+  add_sink_command(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -14,6 +14,8 @@ using CommandRunner = std::function<int()>;
 void add_explain_command(CLI::App& app, CommandRunner& runner);
 void add_validate_command(CLI::App& app, CommandRunner& runner);
 void add_demo_command(CLI::App& app, CommandRunner& runner);
+void add_broker_command(CLI::App& app, CommandRunner& runner);  // worker/kafka/: mock Kafka cluster
+void add_sink_command(CLI::App& app, CommandRunner& runner);  // worker/sink/: fake provider server
 
 // Exit code for usage errors and invalid input files.
 inline constexpr int kExitUsage = 2;
