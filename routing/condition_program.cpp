@@ -28,7 +28,7 @@ struct Expected {
 bool equals(const FieldValue& a, std::string_view text, const std::optional<Number>& number) noexcept {
   switch (a.kind) {
     case ValueKind::kString: return a.text == text;
-    case ValueKind::kNumber: return number.has_value() && compare_numbers(a.number, *number) == 0;
+    case ValueKind::kNumber: return number.has_value() && compare_numbers(a.number, a.text, *number, text) == 0;
     case ValueKind::kBool: return a.boolean ? text == "true" : text == "false";
     default: return false;
   }
@@ -38,11 +38,11 @@ bool equals(const FieldValue& a, std::string_view text, const std::optional<Numb
 std::optional<int> order(const FieldValue& a, std::string_view text, const std::optional<Number>& number) noexcept {
   if (a.kind == ValueKind::kNumber) {
     if (!number) return std::nullopt;
-    return compare_numbers(a.number, *number);
+    return compare_numbers(a.number, a.text, *number, text);
   }
   if (a.kind == ValueKind::kString) {
     if (number) {
-      if (auto a_number = parse_number_literal(a.text)) return compare_numbers(*a_number, *number);
+      if (auto a_number = parse_number_literal(a.text)) return compare_numbers(*a_number, a.text, *number, text);
     }
     const int c = a.text.compare(text);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);

@@ -72,6 +72,7 @@ void EventParser::reset_captures() {
   channel_json_end_.clear();
   subscriber_id_ = {};
   subscriber_id_seen_ = false;
+  depth_ = 0;
 }
 
 void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& value) {
@@ -126,6 +127,9 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
   const FieldTable::SlotUse use = has_slot ? table_->slot_use(static_cast<std::uint32_t>(node->slot))
                                            : FieldTable::SlotUse{};
 
+  const bool container = type == od::json_type::object || type == od::json_type::array;
+  if (container && ++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
+
   if (type == od::json_type::object) {
     const bool render_here = render || use.rendered;
     const auto begin = static_cast<std::uint32_t>(arena_.size());
@@ -153,6 +157,7 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       }
     }
     if (render_here) arena_.push_back('}');
+    --depth_;
     out.kind = ValueKind::kObject;
     if (has_slot && use.rendered) {
       slot_render_begin_[static_cast<std::size_t>(node->slot)] = begin;
@@ -182,6 +187,7 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       ++index;
     }
     if (render_here) arena_.push_back(']');
+    --depth_;
     out.kind = ValueKind::kArray;
     if (use.elements) {
       out.elements_begin = static_cast<std::uint32_t>(elements_.size());
@@ -272,9 +278,14 @@ bool EventParser::parse_subscriber(od::value value, Error& error) {
   od::object object;
   if (auto e = value.get_object().get(object)) return fail_json(error, e);
   const FieldTable::Node* root = table_ ? table_->root(ConditionOn::kSubscriber) : nullptr;
+  bool channels_seen = false;
   for (auto field : object) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return fail_json(error, e);
+    if ((key == "channels" && channels_seen) || (key == "subscriberId" && subscriber_id_seen_)) {
+      return fail(error, kInvalidJson, "duplicate field \"subscriber." + std::string(key) + "\"");
+    }
+    channels_seen = channels_seen || key == "channels";
     od::value member;
     if (auto e = field.value().get(member)) return fail_json(error, e);
     const FieldTable::Node* node = root ? table_->child(root, key) : nullptr;
@@ -301,10 +312,24 @@ bool EventParser::resolve_table(od::document& doc) {
   table_ = nullptr;
   od::object root;
   if (doc.get_object().get(root)) return false;
+  // Keys are compared unescaped ("organization\u0049d" is organizationId), so no
+  // find_field shortcut: it matches raw key text.
   std::string_view org, env, channel_name;
-  if (root.find_field_unordered("organizationId").get_string().get(org)) return false;
-  if (root.find_field_unordered("environmentId").get_string().get(env)) return false;
-  if (root.find_field_unordered("channel").get_string().get(channel_name)) return false;
+  bool have_org = false, have_env = false, have_channel = false;
+  for (auto field : root) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    std::string_view* target = key == "organizationId" ? &org
+                               : key == "environmentId" ? &env
+                               : key == "channel"       ? &channel_name
+                                                        : nullptr;
+    if (target == nullptr) continue;
+    std::string_view value;
+    if (field.value().get_string().get(value)) return false;
+    *target = value;
+    (target == &org ? have_org : target == &env ? have_env : have_channel) = true;
+  }
+  if (!have_org || !have_env || !have_channel) return false;
   auto channel = parse_channel(channel_name);
   if (!channel) return false;
   table_ = tables_->field_table_for(org, env, *channel);

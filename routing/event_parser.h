@@ -30,6 +30,9 @@ inline constexpr std::string_view kInvalidJson = "invalid_json";
 inline constexpr std::string_view kMissingField = "missing_field";
 inline constexpr std::string_view kWrongType = "wrong_type";
 
+// Objects and arrays nested deeper than this make an event invalid (the walk recurses).
+inline constexpr int kMaxEventNesting = 64;
+
 class EventParser {
  public:
   EventParser();
@@ -67,6 +70,7 @@ class EventParser {
   bool table_resolved_ = false;
   std::string_view subscriber_id_;
   bool subscriber_id_seen_ = false;
+  int depth_ = 0;  // containers open in the current walk
   std::string message_;
 };
 

@@ -35,10 +35,11 @@ std::string_view trim_number_token(std::string_view raw_token) noexcept {
   return trim_ascii_whitespace(raw_token);
 }
 
-simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value value) {
+simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value value, int max_depth) {
   using simdjson::ondemand::json_type;
   json_type type;
   if (auto err = value.type().get(type)) return err;
+  if ((type == json_type::object || type == json_type::array) && max_depth <= 0) return simdjson::DEPTH_ERROR;
   switch (type) {
     case json_type::object: {
       simdjson::ondemand::object object;
@@ -52,7 +53,7 @@ simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value
         first = false;
         append_json_string(out, key);
         out.push_back(':');
-        if (auto err = append_minified(out, field.value())) return err;
+        if (auto err = append_minified(out, field.value(), max_depth - 1)) return err;
       }
       out.push_back('}');
       return simdjson::SUCCESS;
@@ -67,7 +68,7 @@ simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value
         if (auto err = element.get(v)) return err;
         if (!first) out.push_back(',');
         first = false;
-        if (auto err = append_minified(out, v)) return err;
+        if (auto err = append_minified(out, v, max_depth - 1)) return err;
       }
       out.push_back(']');
       return simdjson::SUCCESS;

@@ -13,8 +13,9 @@ namespace switchboard::routing {
 // Appends `"s"` with `"`, `\` and control characters escaped (\b \f \n \r \t, else \u00XX).
 void append_json_string(std::string& out, std::string_view s);
 
-// Appends the minified JSON of `value` (consuming it). Returns the first simdjson error.
-simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value value);
+// Appends the minified JSON of `value` (consuming it). Returns the first simdjson error;
+// nesting deeper than `max_depth` is DEPTH_ERROR (the rendering recurses).
+simdjson::error_code append_minified(std::string& out, simdjson::ondemand::value value, int max_depth = 64);
 
 // The raw number token as written, without the whitespace On-Demand leaves behind it.
 std::string_view trim_number_token(std::string_view raw_token) noexcept;

@@ -1,5 +1,6 @@
 #include "routing/number_literal.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -77,9 +78,91 @@ std::optional<Number> parse_number_literal(std::string_view text) noexcept {
   return parse_json_number(trim_ascii_whitespace(text));
 }
 
-int compare_numbers(const Number& a, const Number& b) noexcept {
+namespace {
+
+// A JSON number text as sign × 0.DIGITS × 10^exponent, DIGITS without leading or
+// trailing zeros (empty for zero). Digits are read in place from the two runs around
+// the decimal point; nothing is allocated.
+struct Decimal {
+  bool negative = false;
+  std::string_view integer_digits;
+  std::string_view fraction_digits;
+  std::size_t skip = 0;    // leading zeros over integer_digits + fraction_digits
+  std::size_t length = 0;  // significant digits after `skip`, trailing zeros dropped
+  std::int64_t exponent = 0;
+
+  char digit(std::size_t i) const noexcept {  // i-th significant digit, '0' past the end
+    if (i >= length) return '0';
+    const std::size_t k = skip + i;
+    return k < integer_digits.size() ? integer_digits[k] : fraction_digits[k - integer_digits.size()];
+  }
+};
+
+Decimal to_decimal(std::string_view s) noexcept {
+  Decimal d;
+  s = trim_ascii_whitespace(s);
+  std::size_t i = 0;
+  if (i < s.size() && s[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  const std::size_t int_start = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  d.integer_digits = s.substr(int_start, i - int_start);
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t frac_start = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    d.fraction_digits = s.substr(frac_start, i - frac_start);
+  }
+  std::int64_t exp = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
+    for (; i < s.size() && is_digit(s[i]); ++i) {
+      exp = std::min<std::int64_t>(exp * 10 + (s[i] - '0'), std::int64_t{1} << 40);  // saturate absurd exponents
+    }
+    if (exp_negative) exp = -exp;
+  }
+  const std::size_t total = d.integer_digits.size() + d.fraction_digits.size();
+  auto raw = [&](std::size_t k) {
+    return k < d.integer_digits.size() ? d.integer_digits[k] : d.fraction_digits[k - d.integer_digits.size()];
+  };
+  while (d.skip < total && raw(d.skip) == '0') ++d.skip;
+  std::size_t end = total;
+  while (end > d.skip && raw(end - 1) == '0') --end;
+  d.length = end - d.skip;
+  d.exponent = static_cast<std::int64_t>(d.integer_digits.size()) - static_cast<std::int64_t>(d.skip) + exp;
+  return d;
+}
+
+}  // namespace
+
+int compare_number_texts(std::string_view a_text, std::string_view b_text) noexcept {
+  const Decimal a = to_decimal(a_text);
+  const Decimal b = to_decimal(b_text);
+  const bool a_zero = a.length == 0, b_zero = b.length == 0;
+  if (a_zero && b_zero) return 0;
+  const int a_sign = a_zero ? 0 : (a.negative ? -1 : 1);
+  const int b_sign = b_zero ? 0 : (b.negative ? -1 : 1);
+  if (a_sign != b_sign) return a_sign < b_sign ? -1 : 1;
+  int magnitude = 0;
+  if (a.exponent != b.exponent) {
+    magnitude = a.exponent < b.exponent ? -1 : 1;
+  } else {
+    const std::size_t n = std::max(a.length, b.length);
+    for (std::size_t i = 0; i < n && magnitude == 0; ++i) {
+      if (a.digit(i) != b.digit(i)) magnitude = a.digit(i) < b.digit(i) ? -1 : 1;
+    }
+  }
+  return a_sign < 0 ? -magnitude : magnitude;
+}
+
+int compare_numbers(const Number& a, std::string_view a_text, const Number& b, std::string_view b_text) noexcept {
   if (a.exact_integer && b.exact_integer) return a.integer < b.integer ? -1 : (a.integer > b.integer ? 1 : 0);
-  return a.value < b.value ? -1 : (a.value > b.value ? 1 : 0);
+  if (a.value < b.value) return -1;
+  if (a.value > b.value) return 1;
+  return compare_number_texts(a_text, b_text);
 }
 
 }  // namespace switchboard::routing

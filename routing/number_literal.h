@@ -14,8 +14,14 @@ struct Number {
   bool exact_integer = false;  // `integer` holds the exact value
 };
 
-// -1, 0 or 1. Integers that both fit compare exactly; anything else as doubles.
-int compare_numbers(const Number& a, const Number& b) noexcept;
+// -1, 0 or 1, exactly: integers that fit in 64 bits compare as integers; otherwise the
+// doubles decide when they differ (rounding keeps order), and when they are equal the
+// decimal texts are compared digit by digit (so 9007199254740993 > 9007199254740992.0
+// and 1e400 < 1e401). `*_text` are the numbers as written (ASCII whitespace allowed).
+int compare_numbers(const Number& a, std::string_view a_text, const Number& b, std::string_view b_text) noexcept;
+
+// Exact comparison of two JSON number texts, without converting them.
+int compare_number_texts(std::string_view a, std::string_view b) noexcept;
 
 // A JSON number token (no surrounding whitespace). nullopt when not JSON number syntax.
 std::optional<Number> parse_json_number(std::string_view token) noexcept;

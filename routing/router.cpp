@@ -165,7 +165,8 @@ void Router::select_fan_out(Decision& decision) {
     const SubscriberChannelEntry& entry = channels[position];
     if (!provider_belongs_to(entry.provider_id, event_.channel)) continue;
     // Identical entries (deep-equal, key order ignored) are one target (contract 4.2).
-    nlohmann::json canonical = nlohmann::json::parse(entry.json, nullptr, false);
+    std::string canonical;
+    if (!canonicalizer_.canonicalize(entry.json, canonical)) canonical.assign(entry.json);
     if (std::find(seen_channels_.begin(), seen_channels_.end(), canonical) != seen_channels_.end()) continue;
     seen_channels_.push_back(std::move(canonical));
 

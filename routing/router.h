@@ -8,12 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "routing/condition_program.h"
 #include "routing/decision.h"
 #include "routing/event_parser.h"
 #include "routing/integration_snapshot.h"
+#include "routing/json_canonical.h"
 
 namespace switchboard::routing {
 
@@ -58,7 +57,8 @@ class Router {
   IntegrationSnapshot::EnvironmentRef env_;
   RouteOptions options_;
   std::vector<std::int8_t> verdicts_;  // per bucket position: -1 unknown, 0 fails, 1 passes
-  std::vector<nlohmann::json> seen_channels_;
+  JsonCanonicalizer canonicalizer_;
+  std::vector<std::string> seen_channels_;  // canonical texts of this event's fan-out entries
 };
 
 }  // namespace switchboard::routing

@@ -48,9 +48,10 @@ bool ValueTemplate::has_references() const noexcept {
 
 ValueTemplate parse_value_template(std::string_view value) {
   ValueTemplate t;
-  std::size_t pos = 0;
-  while (pos < value.size()) {
-    std::size_t open = value.find("{{", pos);
+  std::size_t pos = 0;     // start of text not yet emitted
+  std::size_t search = 0;  // where to look for the next `{{`
+  while (search < value.size()) {
+    std::size_t open = value.find("{{", search);
     if (open == std::string_view::npos) break;
     std::size_t close = value.find("}}", open + 2);
     if (close == std::string_view::npos) break;
@@ -58,10 +59,11 @@ ValueTemplate parse_value_template(std::string_view value) {
     if (parse_reference(trim_spaces(value.substr(open + 2, close - open - 2)), part)) {
       append_literal(t, value.substr(pos, open - pos));
       t.parts.push_back(std::move(part));
+      pos = search = close + 2;
     } else {
-      append_literal(t, value.substr(pos, close + 2 - pos));
+      // Not a reference from this `{{`; one starting a brace later may be ("{{{payload.x}}}").
+      search = open + 1;
     }
-    pos = close + 2;
   }
   append_literal(t, value.substr(pos));
   return t;
