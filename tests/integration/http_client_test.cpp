@@ -1,0 +1,684 @@
+// The shared HTTP(S) client against the real `switchboard sink` process, on 127.0.0.1 only.
+//
+//   http_integration_tests                 the GoogleTest suite (ctest label integration;http)
+//   http_integration_tests --bench [secs]  throughput: 64 requests in flight over 8
+//                                          connections, plain then TLS (default 5 s each)
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "providers/http/http_client.h"
+
+#ifndef SWITCHBOARD_BINARY
+#error "SWITCHBOARD_BINARY must name the switchboard executable"
+#endif
+
+extern char** environ;
+
+namespace switchboard::providers {
+namespace {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------
+// The sink process
+
+class SinkProcess {
+ public:
+  explicit SinkProcess(std::vector<std::string> extra = {}) {
+    char dir_template[] = "/tmp/sb-http-test-XXXXXX";
+    if (!::mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
+    dir_ = dir_template;
+    std::vector<std::string> args = {SWITCHBOARD_BINARY, "sink", "--port", "0", "--tls-port", "0",
+                                     "--cert-dir", dir_ + "/certs"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int out[2];
+    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    // The sink's stderr (its final stats line, startup errors) goes to a file beside it.
+    const std::string err_path = dir_ + "/sink.stderr";
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    if (rc != 0) {
+      ::close(out[0]);
+      throw std::runtime_error(std::string("cannot start ") + argv[0] + ": " + std::strerror(rc));
+    }
+    stdout_fd_ = out[0];
+    const std::string line = read_line(std::chrono::seconds(20));
+    const json started = json::parse(line, nullptr, false);
+    if (started.is_discarded() || !started.contains("http_port")) {
+      std::ifstream err(dir_ + "/sink.stderr");
+      const std::string reason((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+      stop();
+      throw std::runtime_error("sink did not start; it printed: '" + line + "' and on stderr: '" + reason + "'");
+    }
+    http_port_ = started["http_port"].get<int>();
+    https_port_ = started["https_port"].get<int>();
+    cert_ = started["cert"].get<std::string>();
+  }
+
+  ~SinkProcess() { stop(); }
+
+  SinkProcess(const SinkProcess&) = delete;
+  SinkProcess& operator=(const SinkProcess&) = delete;
+
+  std::string url(std::string_view path = "/bench") const {
+    return "http://127.0.0.1:" + std::to_string(http_port_) + std::string(path);
+  }
+  std::string tls_url(std::string_view path = "/bench", std::string_view host = "127.0.0.1") const {
+    return "https://" + std::string(host) + ":" + std::to_string(https_port_) + std::string(path);
+  }
+  const std::string& cert() const { return cert_; }
+  const std::string& dir() const { return dir_; }
+  int http_port() const { return http_port_; }
+
+ private:
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+    stdout_fd_ = -1;
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string read_line(std::chrono::milliseconds timeout) {
+    std::string line;
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      pollfd p{stdout_fd_, POLLIN, 0};
+      const int left = static_cast<int>(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count());
+      if (::poll(&p, 1, std::max(left, 1)) <= 0) break;
+      char c = 0;
+      if (::read(stdout_fd_, &c, 1) != 1) break;
+      if (c == '\n') return line;
+      line.push_back(c);
+    }
+    return line;
+  }
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string dir_;
+  int http_port_ = 0;
+  int https_port_ = 0;
+  std::string cert_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Driving the client synchronously
+
+// Runs `io` until `done()` or the deadline; false on timeout.
+bool run_until(asio::io_context& io, const std::function<bool()>& done, milliseconds limit = milliseconds(30'000)) {
+  const auto deadline = Clock::now() + limit;
+  io.restart();
+  while (!done()) {
+    if (Clock::now() >= deadline) return false;
+    io.run_one_for(milliseconds(50));
+    if (io.stopped()) io.restart();
+  }
+  return true;
+}
+
+void run_for(asio::io_context& io, milliseconds duration) {
+  asio::steady_timer timer(io, duration);
+  bool fired = false;
+  timer.async_wait([&](const boost::system::error_code&) { fired = true; });
+  run_until(io, [&] { return fired; });
+}
+
+HttpResult fetch(asio::io_context& io, HttpClient& client, HttpRequest request) {
+  std::optional<HttpResult> result;
+  client.request(std::move(request), [&](HttpResult r) { result.emplace(std::move(r)); });
+  if (!run_until(io, [&] { return result.has_value(); })) {
+    return TransportError{TransportErrorKind::kTimeout, "test: no callback within 30 s"};
+  }
+  return std::move(*result);
+}
+
+HttpResult get(asio::io_context& io, HttpClient& client, const std::string& url) {
+  HttpRequest request;
+  request.method = HttpMethod::kGet;
+  request.url = url;
+  return fetch(io, client, std::move(request));
+}
+
+std::string describe(const HttpResult& result) {
+  if (result.ok()) return "HTTP " + std::to_string(result.response().status) + " " + result.response().body;
+  return std::string(transport_error_kind_name(result.error().kind)) + ": " + result.error().message;
+}
+
+json sink_stats(asio::io_context& io, const SinkProcess& sink) {
+  HttpClient client(io);  // its own connection, so it does not disturb the pool under test
+  const HttpResult result = get(io, client, sink.url("/_sink/stats"));
+  if (!result.ok() || result.response().status != 200) return json::object();
+  return json::parse(result.response().body, nullptr, false);
+}
+
+HttpClientOptions with_ca(const SinkProcess& sink) {
+  HttpClientOptions options;
+  options.ca_file = sink.cert();
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests
+
+TEST(HttpClientIntegration, KeepAliveReusesOneConnection) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClient client(io);
+  for (int i = 0; i < 100; ++i) {
+    const HttpResult result = get(io, client, sink.url("/bench/" + std::to_string(i)));
+    ASSERT_TRUE(result.ok()) << describe(result);
+    ASSERT_EQ(result.response().status, 200);
+    ASSERT_NE(result.response().header("x-message-id"), nullptr);
+    EXPECT_EQ(json::parse(result.response().body).value("id", ""), *result.response().header("x-message-id"));
+  }
+  EXPECT_EQ(client.stats().connections_opened, 1u);
+  EXPECT_EQ(client.stats().connections_reused, 99u);
+  const json stats = sink_stats(io, sink);
+  EXPECT_EQ(stats.value("requests", 0), 100);
+  EXPECT_EQ(stats.value("connections", 0), 1);
+}
+
+TEST(HttpClientIntegration, ThousandConcurrentRequestsWithCapEight) {
+  SinkProcess sink({"--latency-ms", "1"});
+  asio::io_context io;
+  HttpClientOptions options;
+  options.max_connections_per_host = 8;
+  HttpClient client(io, options);
+  int ok = 0;
+  int done = 0;
+  std::string first_error;
+  for (int i = 0; i < 1000; ++i) {
+    HttpRequest request;
+    request.url = sink.url("/webhook/load");
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body = R"({"n":)" + std::to_string(i) + "}";
+    client.request(std::move(request), [&](HttpResult r) {
+      ++done;
+      if (r.ok() && r.response().status == 200) {
+        ++ok;
+      } else if (first_error.empty()) {
+        first_error = describe(r);
+      }
+    });
+  }
+  ASSERT_TRUE(run_until(io, [&] { return done == 1000; }));
+  EXPECT_EQ(ok, 1000) << first_error;
+  EXPECT_LE(client.stats().connections_opened, 8u);
+  const json stats = sink_stats(io, sink);
+  EXPECT_EQ(stats.value("requests", 0), 1000);
+  EXPECT_LE(stats.value("connections", 0), 8);
+  EXPECT_GE(stats.value("connections", 0), 1);
+}
+
+TEST(HttpClientIntegration, RequestTimeout) {
+  SinkProcess sink({"--latency-ms", "2000"});
+  asio::io_context io;
+  HttpClientOptions options;
+  options.request_timeout = milliseconds(200);
+  HttpClient client(io, options);
+  const auto start = Clock::now();
+  const HttpResult result = get(io, client, sink.url());
+  const auto elapsed = Clock::now() - start;
+  ASSERT_FALSE(result.ok()) << describe(result);
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kTimeout) << result.error().message;
+  EXPECT_NE(result.error().message.find("200 ms"), std::string::npos) << result.error().message;
+  EXPECT_LT(elapsed, milliseconds(1500));
+  EXPECT_EQ(outcome_from_http(result).kind, OutcomeKind::kRetryable);
+}
+
+TEST(HttpClientIntegration, PerRequestTimeoutOverride) {
+  SinkProcess sink({"--latency-ms", "300"});
+  asio::io_context io;
+  HttpClient client(io);  // default 10 s
+  HttpRequest request;
+  request.method = HttpMethod::kGet;
+  request.url = sink.url();
+  request.timeout = milliseconds(100);
+  const HttpResult result = fetch(io, client, request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kTimeout);
+  request.timeout = milliseconds(3000);
+  const HttpResult slow_ok = fetch(io, client, request);
+  ASSERT_TRUE(slow_ok.ok()) << describe(slow_ok);
+}
+
+TEST(HttpClientIntegration, TlsWithTheSinkCertificateAsCa) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClient client(io, with_ca(sink));
+  for (int i = 0; i < 5; ++i) {
+    const HttpResult result = get(io, client, sink.tls_url());
+    ASSERT_TRUE(result.ok()) << describe(result);
+    EXPECT_EQ(result.response().status, 200);
+  }
+  // By name: DNS (/etc/hosts), SNI and the DNS:localhost subject alternative name.
+  const HttpResult by_name = get(io, client, sink.tls_url("/bench", "localhost"));
+  ASSERT_TRUE(by_name.ok()) << describe(by_name);
+  EXPECT_EQ(by_name.response().status, 200);
+  EXPECT_EQ(client.stats().connections_opened, 2u);  // one per origin, kept alive
+  const json stats = sink_stats(io, sink);
+  EXPECT_EQ(stats.value("tls_connections_accepted", 0), 2);
+}
+
+TEST(HttpClientIntegration, TlsWithoutTheCaFailsVerification) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClient client(io);  // system CAs only
+  const HttpResult result = get(io, client, sink.tls_url());
+  ASSERT_FALSE(result.ok()) << describe(result);
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kTls);
+  EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos) << result.error().message;
+  EXPECT_EQ(outcome_from_http(result).kind, OutcomeKind::kRetryable);
+}
+
+TEST(HttpClientIntegration, TlsWithAWrongCaFailsVerification) {
+  SinkProcess sink;
+  SinkProcess other;  // its own, different self-signed certificate
+  asio::io_context io;
+  HttpClient client(io, with_ca(other));
+  const HttpResult result = get(io, client, sink.tls_url());
+  ASSERT_FALSE(result.ok()) << describe(result);
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kTls);
+  EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos) << result.error().message;
+}
+
+TEST(HttpClientIntegration, TlsHostMismatchFails) {
+  // 127.0.0.2 is loopback too, but not in the certificate's names.
+  SinkProcess sink({"--bind", "127.0.0.2"});
+  asio::io_context io;
+  HttpClient client(io, with_ca(sink));
+  const HttpResult result = get(io, client, sink.tls_url("/bench", "127.0.0.2"));
+  ASSERT_FALSE(result.ok()) << describe(result);
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kTls);
+  EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos) << result.error().message;
+}
+
+TEST(HttpClientIntegration, VerifyPeerOffAcceptsAnyCertificate) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClientOptions options;
+  options.verify_peer = false;
+  HttpClient client(io, options);
+  const HttpResult result = get(io, client, sink.tls_url());
+  ASSERT_TRUE(result.ok()) << describe(result);
+}
+
+TEST(HttpClientIntegration, TooManyRequestsCarriesRetryAfter) {
+  SinkProcess sink({"--status", "429"});
+  asio::io_context io;
+  HttpClient client(io);
+  const HttpResult result = get(io, client, sink.url("/v3/mail/send"));
+  ASSERT_TRUE(result.ok()) << describe(result);
+  EXPECT_EQ(result.response().status, 429);
+  const DeliveryOutcome outcome = outcome_from_http(result);
+  EXPECT_EQ(outcome.kind, OutcomeKind::kRetryable);
+  EXPECT_EQ(outcome.http_status, 429);
+  ASSERT_TRUE(outcome.retry_after.has_value());
+  EXPECT_EQ(*outcome.retry_after, milliseconds(1000));
+}
+
+TEST(HttpClientIntegration, InjectedErrorRate) {
+  SinkProcess sink({"--error-rate", "0.5", "--error-status", "429", "--seed", "42"});
+  asio::io_context io;
+  HttpClient client(io);
+  int ok = 0;
+  int throttled = 0;
+  for (int i = 0; i < 200; ++i) {
+    const HttpResult result = get(io, client, sink.url());
+    ASSERT_TRUE(result.ok()) << describe(result);
+    if (result.response().status == 200) ++ok;
+    if (result.response().status == 429) {
+      ++throttled;
+      EXPECT_EQ(outcome_from_http(result).retry_after, milliseconds(1000));
+    }
+  }
+  EXPECT_EQ(ok + throttled, 200);
+  EXPECT_GT(ok, 50);
+  EXPECT_GT(throttled, 50);
+  const json stats = sink_stats(io, sink);
+  EXPECT_EQ(stats["by_status"].value("429", 0), throttled);
+}
+
+TEST(HttpClientIntegration, ServerClosingIdleConnectionsIsHarmless) {
+  SinkProcess sink({"--idle-timeout-ms", "100"});
+  asio::io_context io;
+  HttpClient client(io);
+  for (int i = 0; i < 3; ++i) {
+    const HttpResult result = get(io, client, sink.url());
+    ASSERT_TRUE(result.ok()) << "request " << i << ": " << describe(result);
+    EXPECT_EQ(result.response().status, 200);
+    run_for(io, milliseconds(300));  // the sink closes the idle connection meanwhile
+  }
+  EXPECT_EQ(client.stats().connections_opened, 3u);
+  EXPECT_EQ(sink_stats(io, sink).value("connections", 0), 3);
+}
+
+TEST(HttpClientIntegration, StaleKeepAliveIsRetriedOnceOnANewConnection) {
+  // Every 2nd request of a connection is dropped unanswered: the client sees a reused
+  // connection fail before any byte of the answer, and re-sends on a new connection.
+  SinkProcess sink({"--drop-nth", "2"});
+  asio::io_context io;
+  HttpClient client(io);
+  for (int i = 0; i < 6; ++i) {
+    const HttpResult result = get(io, client, sink.url());
+    ASSERT_TRUE(result.ok()) << "request " << i << ": " << describe(result);
+    EXPECT_EQ(result.response().status, 200);
+  }
+  EXPECT_EQ(client.stats().stale_retries, 5u);
+  EXPECT_EQ(client.stats().connections_opened, 6u);
+  EXPECT_EQ(sink_stats(io, sink).value("dropped", 0), 5);
+}
+
+TEST(HttpClientIntegration, FreshConnectionFailuresAreNotRetried) {
+  SinkProcess sink({"--drop-nth", "1"});  // nothing is ever answered
+  asio::io_context io;
+  HttpClient client(io);
+  const HttpResult result = get(io, client, sink.url());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kReset) << result.error().message;
+  EXPECT_EQ(client.stats().stale_retries, 0u);
+  EXPECT_EQ(client.stats().connections_opened, 1u);
+  EXPECT_EQ(sink_stats(io, sink).value("requests", 0), 1);
+}
+
+TEST(HttpClientIntegration, ConnectionRefused) {
+  int port = 0;
+  {
+    // A port that was free a moment ago: nothing listens there now.
+    asio::io_context probe;
+    asio::ip::tcp::acceptor acceptor(probe, {asio::ip::make_address("127.0.0.1"), 0});
+    port = acceptor.local_endpoint().port();
+  }
+  asio::io_context io;
+  HttpClient client(io);
+  const HttpResult result = get(io, client, "http://127.0.0.1:" + std::to_string(port) + "/");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kConnect) << result.error().message;
+}
+
+TEST(HttpClientIntegration, InvalidUrlAndHeaders) {
+  asio::io_context io;
+  HttpClient client(io);
+  HttpResult result = get(io, client, "ftp://127.0.0.1/");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kInvalidRequest);
+  EXPECT_EQ(outcome_from_http(result).kind, OutcomeKind::kPermanent);
+
+  HttpRequest request;
+  request.url = "http://127.0.0.1:1/";
+  request.headers = {{"X-Evil", "a\r\nInjected: yes"}};
+  result = fetch(io, client, request);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, TransportErrorKind::kInvalidRequest);
+}
+
+TEST(HttpClientIntegration, FullQueueIsOverloaded) {
+  SinkProcess sink({"--latency-ms", "200"});
+  asio::io_context io;
+  HttpClientOptions options;
+  options.max_connections_per_host = 1;
+  options.max_queued_per_host = 5;
+  HttpClient client(io, options);
+  int ok = 0;
+  int overloaded = 0;
+  int done = 0;
+  for (int i = 0; i < 20; ++i) {
+    HttpRequest request;
+    request.method = HttpMethod::kGet;
+    request.url = sink.url();
+    client.request(std::move(request), [&](HttpResult r) {
+      ++done;
+      if (r.ok()) ++ok;
+      if (!r.ok() && r.error().kind == TransportErrorKind::kOverloaded) ++overloaded;
+    });
+  }
+  ASSERT_TRUE(run_until(io, [&] { return done == 20; }));
+  EXPECT_EQ(ok, 6);  // one in flight + five queued
+  EXPECT_EQ(overloaded, 14);
+  EXPECT_EQ(client.stats().overloaded, 14u);
+}
+
+TEST(HttpClientIntegration, DestroyingTheClientCancelsInFlightRequests) {
+  SinkProcess sink({"--latency-ms", "5000"});
+  asio::io_context io;
+  auto client = std::make_unique<HttpClient>(io);
+  std::optional<HttpResult> result;
+  HttpRequest request;
+  request.method = HttpMethod::kGet;
+  request.url = sink.url();
+  client->request(std::move(request), [&](HttpResult r) { result.emplace(std::move(r)); });
+  run_for(io, milliseconds(100));  // connected and waiting for the answer
+  client.reset();
+  ASSERT_TRUE(run_until(io, [&] { return result.has_value(); }, milliseconds(2000)));
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error().kind, TransportErrorKind::kCancelled);
+}
+
+// ---------------------------------------------------------------------------------------
+// The sink's request-shape checks, through the client
+
+HttpResult post(asio::io_context& io, HttpClient& client, std::string url, HttpHeaderFields headers, std::string body) {
+  HttpRequest request;
+  request.url = std::move(url);
+  request.headers = std::move(headers);
+  request.body = std::move(body);
+  return fetch(io, client, std::move(request));
+}
+
+TEST(SinkIntegration, SendgridShape) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClient client(io);
+  const std::string good = R"({"personalizations":[{"to":[{"email":"a@example.com"}]}],)"
+                           R"("from":{"email":"noreply@example.com","name":"X"},"subject":"Hi",)"
+                           R"("content":[{"type":"text/html","value":"<p>hi</p>"}]})";
+  HttpResult r = post(io, client, sink.url("/v3/mail/send"),
+                      {{"Authorization", "Bearer SG.key"}, {"Content-Type", "application/json"}}, good);
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.response().status, 202);
+  const DeliveryOutcome outcome = outcome_from_http(r);
+  EXPECT_EQ(outcome.kind, OutcomeKind::kSent);
+  EXPECT_FALSE(outcome.provider_message_id.empty());
+
+  r = post(io, client, sink.url("/v3/mail/send"), {{"Content-Type", "application/json"}}, good);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.response().status, 400);
+  EXPECT_NE(r.response().body.find("Bearer"), std::string::npos) << r.response().body;
+  EXPECT_EQ(outcome_from_http(r).kind, OutcomeKind::kPermanent);
+
+  r = post(io, client, sink.url("/v3/mail/send"),
+           {{"Authorization", "Bearer SG.key"}, {"Content-Type", "application/json"}},
+           R"({"personalizations":[],"from":{"email":"x@example.com"},"subject":"s"})");
+  EXPECT_EQ(r.response().status, 400);
+  EXPECT_NE(r.response().body.find("personalizations"), std::string::npos) << r.response().body;
+}
+
+TEST(SinkIntegration, TwilioShape) {
+  SinkProcess sink;
+  asio::io_context io;
+  HttpClient client(io);
+  const std::string url = sink.url("/2010-04-01/Accounts/AC123/Messages.json");
+  // base64("AC123:token")
+  const HttpHeaderFields headers = {{"Authorization", "Basic QUMxMjM6dG9rZW4="},
+                                    {"Content-Type", "application/x-www-form-urlencoded"}};
+  HttpResult r = post(io, client, url, headers, "To=%2B15551234567&From=%2B15557654321&Body=Hello+there");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.response().status, 201);
+  const json body = json::parse(r.response().body);
+  EXPECT_EQ(body.value("sid", "").substr(0, 2), "SM");
+  EXPECT_EQ(body.value("to", ""), "+15551234567");
+  EXPECT_EQ(body.value("body", ""), "Hello there");
+
+  r = post(io, client, url, headers, "From=%2B15557654321&Body=Hello");
+  EXPECT_EQ(r.response().status, 400);
+  EXPECT_NE(r.response().body.find("'To'"), std::string::npos) << r.response().body;
+
+  // base64("AC999:token"): a different account than the path's
+  r = post(io, client, url,
+           {{"Authorization", "Basic QUM5OTk6dG9rZW4="}, {"Content-Type", "application/x-www-form-urlencoded"}},
+           "To=1&From=2&Body=3");
+  EXPECT_EQ(r.response().status, 400);
+}
+
+TEST(SinkIntegration, WebhookShapeAndRecordFile) {
+  char dir[] = "/tmp/sb-http-record-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string record = std::string(dir) + "/record.jsonl";
+  SinkProcess recorded({"--record", record});
+  asio::io_context io;
+  HttpClient client(io);
+  const std::string signature(64, 'a');
+  HttpResult r = post(io, client, recorded.url("/webhook/orders"),
+                      {{"Content-Type", "application/json"}, {"X-Switchboard-Signature", signature}},
+                      R"({"event":"x"})");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.response().status, 200);
+
+  r = post(io, client, recorded.url("/webhook/orders"),
+           {{"Content-Type", "application/json"}, {"X-Switchboard-Signature", "abc"}}, R"({"event":"x"})");
+  EXPECT_EQ(r.response().status, 400);
+  EXPECT_NE(r.response().body.find("64 hex"), std::string::npos) << r.response().body;
+
+  r = post(io, client, recorded.url("/webhook/orders"), {{"Content-Type", "application/json"}}, "{not json");
+  EXPECT_EQ(r.response().status, 400);
+
+  r = post(io, client, recorded.url("/v3/mail/send"), {{"Authorization", "Bearer SG.secret-key"}}, "{}");
+  EXPECT_EQ(r.response().status, 400);
+
+  std::ifstream in(record);
+  std::vector<json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].value("method", ""), "POST");
+  EXPECT_EQ(lines[0].value("path", ""), "/webhook/orders");
+  EXPECT_EQ(lines[0]["headers"].value("x-switchboard-signature", ""), signature);
+  EXPECT_EQ(lines[0].value("body_bytes", 0), 13);
+  EXPECT_EQ(lines[0].value("status", 0), 200);
+  EXPECT_EQ(lines[1].value("status", 0), 400);
+  EXPECT_EQ(lines[3]["headers"].value("authorization", ""), "Bearer [redacted]");
+  for (const json& line : lines) EXPECT_EQ(line.value("conn", 0), lines[0].value("conn", 0));  // one connection
+
+  const json stats = sink_stats(io, recorded);
+  EXPECT_EQ(stats.value("requests", 0), 4);
+  EXPECT_EQ(stats["by_prefix"].value("/webhook", 0), 3);
+  EXPECT_EQ(stats["by_prefix"].value("/v3/mail/send", 0), 1);
+  EXPECT_EQ(stats["by_status"].value("400", 0), 3);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+// ---------------------------------------------------------------------------------------
+// Throughput (not a test)
+
+double measure(const SinkProcess& sink, bool tls, int seconds, std::size_t connections, int in_flight) {
+  asio::io_context io;
+  HttpClientOptions options;
+  options.max_connections_per_host = connections;
+  options.ca_file = sink.cert();
+  HttpClient client(io, options);
+  const std::string url = tls ? sink.tls_url("/webhook/bench") : sink.url("/webhook/bench");
+  std::uint64_t completed = 0;
+  std::uint64_t failed = 0;
+  bool measuring = false;
+  bool stop = false;
+  int active = 0;
+  std::function<void()> issue = [&] {
+    HttpRequest request;
+    request.url = url;
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body = R"({"to":"+15551234567","content":"Your code is 123456","id":"evt-1"})";
+    ++active;
+    client.request(std::move(request), [&](HttpResult r) {
+      --active;
+      if (measuring) {
+        if (r.ok() && r.response().status == 200) {
+          ++completed;
+        } else {
+          ++failed;
+        }
+      }
+      if (!stop) issue();
+    });
+  };
+  for (int i = 0; i < in_flight; ++i) issue();
+  run_for(io, milliseconds(500));  // warm-up: connections and handshakes
+  measuring = true;
+  const auto start = Clock::now();
+  run_for(io, std::chrono::seconds(seconds));
+  measuring = false;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  stop = true;
+  run_until(io, [&] { return active == 0; });
+  const double rate = static_cast<double>(completed) / elapsed;
+  std::printf("%-5s %d s, %zu connections, %d in flight: %llu requests, %llu failed, %.0f requests/s "
+              "(client opened %llu connections)\n",
+              tls ? "https" : "http", seconds, connections, in_flight, static_cast<unsigned long long>(completed),
+              static_cast<unsigned long long>(failed), rate,
+              static_cast<unsigned long long>(client.stats().connections_opened));
+  return rate;
+}
+
+int run_bench(int seconds) {
+  SinkProcess sink;
+  measure(sink, false, seconds, 8, 64);
+  measure(sink, true, seconds, 8, 64);
+  return 0;
+}
+
+}  // namespace
+}  // namespace switchboard::providers
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);  // belt and braces: Asio already sends with MSG_NOSIGNAL
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--bench") {
+      const int seconds = i + 1 < argc ? std::atoi(argv[i + 1]) : 5;
+      return switchboard::providers::run_bench(seconds > 0 ? seconds : 5);
+    }
+  }
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
