@@ -134,6 +134,12 @@ constexpr KeySpec kKeys[] = {
      "Most concurrent connections to one provider host; further deliveries wait (see max_queue_ms)."},
     {"delivery", "ca_file", field<&Config::delivery, &DeliveryConfig::ca_file>(), any_value(), kPlain,
      "Extra CA certificates (PEM file) trusted for provider TLS, e.g. a private CA; empty: the system's CAs only."},
+    {"delivery", "mode", field<&Config::delivery, &DeliveryConfig::mode>(), one_of("adapters|null|webhook"), kPlain,
+     "adapters: each integration's provider adapter; null: deliver nowhere and report sent (pipeline benchmarks); "
+     "webhook: POST every event as JSON to webhook_url (load tests against `switchboard sink`)."},
+    {"delivery", "webhook_url", field<&Config::delivery, &DeliveryConfig::webhook_url>(), any_value(), kPlain,
+     "With mode = webhook: the URL every delivery is POSTed to; empty: the integration's credentials.webhookUrl "
+     "or baseUrl."},
 
     // [log]
     {"log", "level", field<&Config::log, &LogConfig::level>(), one_of("trace|debug|info|warn|error"), kPlain,

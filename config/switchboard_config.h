@@ -97,6 +97,8 @@ struct DeliveryConfig {
   std::uint32_t max_queue_ms = 2000;
   std::uint32_t max_connections_per_host = 64;
   std::string ca_file;  // extra CA bundle (tests use the sink's certificate)
+  std::string mode = "adapters";  // adapters | null | webhook
+  std::string webhook_url;        // mode = webhook: where every delivery is POSTed (empty: the integration's)
 
   bool operator==(const DeliveryConfig&) const = default;
 };
