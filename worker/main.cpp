@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   add_demo_command(app, runner);
   add_broker_command(app, runner);
   add_sink_command(app, runner);
+  add_api_command(app, runner);
+  add_registry_command(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

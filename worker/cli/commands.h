@@ -16,6 +16,8 @@ void add_validate_command(CLI::App& app, CommandRunner& runner);
 void add_demo_command(CLI::App& app, CommandRunner& runner);
 void add_broker_command(CLI::App& app, CommandRunner& runner);  // worker/kafka/: mock Kafka cluster
 void add_sink_command(CLI::App& app, CommandRunner& runner);  // worker/sink/: fake provider server
+void add_api_command(CLI::App& app, CommandRunner& runner);       // worker/api/: management HTTP API
+void add_registry_command(CLI::App& app, CommandRunner& runner);  // bulk import/export of the store
 
 // Exit code for usage errors and invalid input files.
 inline constexpr int kExitUsage = 2;
