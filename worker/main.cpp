@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_sink_command(app, runner);
   add_api_command(app, runner);
   add_registry_command(app, runner);
+  add_run_command(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

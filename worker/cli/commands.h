@@ -18,6 +18,7 @@ void add_broker_command(CLI::App& app, CommandRunner& runner);  // worker/kafka/
 void add_sink_command(CLI::App& app, CommandRunner& runner);  // worker/sink/: fake provider server
 void add_api_command(CLI::App& app, CommandRunner& runner);       // worker/api/: management HTTP API
 void add_registry_command(CLI::App& app, CommandRunner& runner);  // bulk import/export of the store
+void add_run_command(CLI::App& app, CommandRunner& runner);       // worker/worker_process.h: the worker
 
 // Exit code for usage errors and invalid input files.
 inline constexpr int kExitUsage = 2;
