@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Configures (once) and builds build/ with Ninja, Release, ccache when present.
-# Extra arguments are passed to cmake --build (e.g. a target name).
+# Configures (once) and builds with Ninja, Release, ccache when present.
+# Usage: ./scripts/build.sh [TARGET...]   (no target: everything)
+# Environment: SWITCHBOARD_BUILD_DIR (default build), SWITCHBOARD_CMAKE_ARGS (extra -D options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${SWITCHBOARD_BUILD_DIR:-build}"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  # shellcheck disable=SC2086 # SWITCHBOARD_CMAKE_ARGS is a list of options
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${SWITCHBOARD_CMAKE_ARGS:-} >/dev/null
 fi
-cmake --build "$BUILD_DIR" "$@"
+if (($#)); then
+  cmake --build "$BUILD_DIR" --target "$@"
+else
+  cmake --build "$BUILD_DIR"
+fi
