@@ -70,6 +70,22 @@ struct Pipeline::Work {
   std::function<void()> finished;
 };
 
+namespace {
+
+// The fields every status of one event shares.
+StatusEvent status_for(const std::string& id, const std::string& transaction_id, const std::string& organization_id,
+                       const std::string& environment_id, const std::string& channel) {
+  StatusEvent status;
+  status.event_id = id;
+  status.transaction_id = transaction_id;
+  status.organization_id = organization_id;
+  status.environment_id = environment_id;
+  status.channel = channel;
+  return status;
+}
+
+}  // namespace
+
 Pipeline::Pipeline(PipelineOptions options, SnapshotSource snapshots, providers::DeliveryExecutor& executor,
                    providers::Scheduler& scheduler, Outbox& outbox, DedupStore* dedup, metrics::Registry& metrics,
                    WallClock wall_clock)
@@ -121,12 +137,8 @@ void Pipeline::reject(InboundMessage& message, const std::string& code, const st
   headers.emplace_back("x-switchboard-source", message.source);
   produce_until_acked(options_.dlq_topic, ids.id, std::move(message.payload), std::move(headers), done);
   if (!ids.id.empty()) {
-    StatusEvent status;
-    status.event_id = ids.id;
-    status.transaction_id = ids.transaction_id;
-    status.organization_id = ids.organization_id;
-    status.environment_id = ids.environment_id;
-    status.channel = ids.channel;
+    StatusEvent status =
+        status_for(ids.id, ids.transaction_id, ids.organization_id, ids.environment_id, ids.channel);
     status.status = DeliveryStatus::kInvalid;
     status.reason = code;
     status.error = reason;
@@ -196,12 +208,8 @@ void Pipeline::process(InboundMessage message, std::function<void()> finished) {
     } else if (seen.value()) {
       metrics_->duplicates.inc();
       work->pending_records = 1;
-      StatusEvent status;
-      status.event_id = work->id;
-      status.transaction_id = work->transaction_id;
-      status.organization_id = work->organization_id;
-      status.environment_id = work->environment_id;
-      status.channel = work->channel;
+      StatusEvent status =
+          status_for(work->id, work->transaction_id, work->organization_id, work->environment_id, work->channel);
       status.status = DeliveryStatus::kDuplicate;
       status.reason = "already_completed";
       status.latency_ms = seconds_since(work->received) * 1000.0;
@@ -225,12 +233,8 @@ void Pipeline::dispatch(std::shared_ptr<Work> work) {
   for (std::size_t t = 0; t < work->targets.size(); ++t) {
     TargetWork& target = work->targets[t];
     if (target.chain.empty()) {
-      StatusEvent status;
-      status.event_id = work->id;
-      status.transaction_id = work->transaction_id;
-      status.organization_id = work->organization_id;
-      status.environment_id = work->environment_id;
-      status.channel = work->channel;
+      StatusEvent status =
+          status_for(work->id, work->transaction_id, work->organization_id, work->environment_id, work->channel);
       status.target = target.name;
       status.status = DeliveryStatus::kNoIntegration;
       status.reason = routing::route_reason_name(target.reason);
@@ -255,12 +259,8 @@ void Pipeline::dispatch(std::shared_ptr<Work> work) {
       const TargetWork& target = work->targets[t];
       std::size_t used = 0;
       while (used + 1 < target.chain.size() && target.chain[used] != r.integration) ++used;
-      StatusEvent status;
-      status.event_id = work->id;
-      status.transaction_id = work->transaction_id;
-      status.organization_id = work->organization_id;
-      status.environment_id = work->environment_id;
-      status.channel = work->channel;
+      StatusEvent status =
+          status_for(work->id, work->transaction_id, work->organization_id, work->environment_id, work->channel);
       status.target = target.name;
       status.status = r.sent ? DeliveryStatus::kSent : DeliveryStatus::kFailed;
       status.integration_id = r.integration->id;
