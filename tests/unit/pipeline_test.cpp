@@ -225,6 +225,10 @@ TEST_F(PipelineTest, OversizedEventIsRejectedUnparsed) {
   ASSERT_TRUE(process(event("ev-5", "email", R"(,"payload":{"blob":")" + std::string(5000, 'x') + R"("})")));
   ASSERT_EQ(outbox.records.size(), 1u);
   EXPECT_EQ(outbox.records[0].topic, "dlq");
+  EXPECT_EQ(outbox.records[0].value.size(), 4096u);  // truncated to max_event_bytes
+  std::map<std::string, std::string> headers(outbox.records[0].headers.begin(), outbox.records[0].headers.end());
+  EXPECT_EQ(headers["x-switchboard-truncated"], "true");
+  EXPECT_GT(std::stoul(headers["x-switchboard-original-bytes"]), 4096u);
   EXPECT_NE(registry.render().find("switchboard_events_invalid_total{reason=\"too_large\"} 1"), std::string::npos);
 }
 

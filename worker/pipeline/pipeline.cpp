@@ -135,6 +135,13 @@ void Pipeline::reject(InboundMessage& message, const std::string& code, const st
   RecordHeaders headers = message.headers;
   headers.emplace_back("x-switchboard-error", code + ": " + reason);
   headers.emplace_back("x-switchboard-source", message.source);
+  if (code == "too_large") {
+    // The whole event may exceed what the broker accepts (message.max.bytes), and a record
+    // it refuses would be retried forever: keep the first max_event_bytes and say so.
+    headers.emplace_back("x-switchboard-truncated", "true");
+    headers.emplace_back("x-switchboard-original-bytes", std::to_string(message.payload.size()));
+    message.payload.resize(options_.max_event_bytes);
+  }
   produce_until_acked(options_.dlq_topic, ids.id, std::move(message.payload), std::move(headers), done);
   if (!ids.id.empty()) {
     StatusEvent status =
