@@ -4,6 +4,8 @@
 # Environment: SWITCHBOARD_BUILD_DIR (default build), SWITCHBOARD_CMAKE_ARGS (extra -D options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cache hits across checkouts in other directories (CI clones afresh).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 BUILD_DIR="${SWITCHBOARD_BUILD_DIR:-build}"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   # shellcheck disable=SC2086 # SWITCHBOARD_CMAKE_ARGS is a list of options

@@ -8,6 +8,8 @@
 # Env:   FUZZ_BUILD_DIR (build-fuzz), FUZZ_JOBS (ninja -j, default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Cache hits across checkouts in other directories (CI clones afresh).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 
 SECONDS_PER_TARGET="${1:-30}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
