@@ -433,6 +433,8 @@ TEST_F(KafkaMockCluster, RebalanceWhenASecondConsumerJoinsLosesNothing) {
   for (const auto& [key, n] : deliveries) {
     if (n == 1) continue;
     duplicates += n - 1;
+    // One rebalance redelivers a message at most once.
+    EXPECT_LE(n, 2) << "partition " << key.first << " offset " << key.second << " delivered " << n << " times";
     EXPECT_GE(key.second, m1.committed_at_revoke[key.first])
         << "partition " << key.first << " offset " << key.second << " redelivered below C1's commit point";
   }
@@ -440,7 +442,8 @@ TEST_F(KafkaMockCluster, RebalanceWhenASecondConsumerJoinsLosesNothing) {
               "for in-flight work)\n",
               deliveries.size(), kTotal, m1.received, m2.received, duplicates, m1.revokes, m1.deferred_revokes);
   EXPECT_EQ(static_cast<int>(deliveries.size()), kTotal);
-  EXPECT_LT(duplicates, kTotal - kInitial);  // only C1's tail since its last commit
+  // How many depends on when C1's last commit before the rebalance landed (the mock refuses
+  // the commit on revoke), so it is reported, not bounded; the checks above bound it per message.
   EXPECT_GT(m2.received, 0);
 
   committing = false;
