@@ -153,13 +153,20 @@ void FileStore::write(StoreCallback<Integration> done, Change change) {
   }
 }
 
-void FileStore::list(const std::string& organization_id, const std::string& environment_id,
+void FileStore::list(const std::string& organization_id, const std::string& environment_id, ReadOptions read,
                      StoreCallback<std::vector<Integration>> done) {
-  finish<std::vector<Integration>>(std::move(done), table_.list(organization_id, environment_id));
+  std::vector<Integration> integrations = table_.list(organization_id, environment_id);
+  if (!read.with_credentials) {
+    for (Integration& integration : integrations) integration.credentials.reset();
+  }
+  finish<std::vector<Integration>>(std::move(done), std::move(integrations));
 }
 
-void FileStore::get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) {
-  finish(std::move(done), table_.get(organization_id, id));
+void FileStore::get(const std::string& organization_id, const std::string& id, ReadOptions read,
+                    StoreCallback<Integration> done) {
+  Result<Integration> result = table_.get(organization_id, id);
+  if (result && !read.with_credentials) result.value().credentials.reset();
+  finish(std::move(done), std::move(result));
 }
 
 void FileStore::create(Integration integration, StoreCallback<Integration> done) {

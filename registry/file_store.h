@@ -44,9 +44,12 @@ class FileStore final : public IntegrationStore {
   FileStore(boost::asio::io_context& io, std::filesystem::path path, std::shared_ptr<const CredentialCipher> cipher);
   ~FileStore() override;
 
-  void list(const std::string& organization_id, const std::string& environment_id,
+  using IntegrationStore::get;
+  using IntegrationStore::list;
+  void list(const std::string& organization_id, const std::string& environment_id, ReadOptions read,
             StoreCallback<std::vector<Integration>> done) override;
-  void get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) override;
+  void get(const std::string& organization_id, const std::string& id, ReadOptions read,
+           StoreCallback<Integration> done) override;
   void create(Integration integration, StoreCallback<Integration> done) override;
   void update(Integration integration, StoreCallback<Integration> done) override;
   void set_primary(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) override;

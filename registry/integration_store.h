@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "routing/integration.h"
@@ -45,15 +46,32 @@ struct EnvironmentVersion {
   std::uint64_t version = 0;
 };
 
+// How list and get read.
+struct ReadOptions {
+  // false, for callers that never show or use credentials (the API's ApiKey callers):
+  // every integration answered has `credentials` absent, and the store may skip
+  // decrypting them (RedisStore does; so a value that would not decrypt goes unnoticed by
+  // such a read). true: credentials as stored, decrypted.
+  bool with_credentials = true;
+};
+
 class IntegrationStore {
  public:
   virtual ~IntegrationStore() = default;
 
   // Every integration of the environment, deleted ones included, in creation order.
-  virtual void list(const std::string& organization_id, const std::string& environment_id,
+  virtual void list(const std::string& organization_id, const std::string& environment_id, ReadOptions read,
                     StoreCallback<std::vector<Integration>> done) = 0;
+  void list(const std::string& organization_id, const std::string& environment_id,
+            StoreCallback<std::vector<Integration>> done) {
+    list(organization_id, environment_id, ReadOptions{}, std::move(done));
+  }
   // One integration by _id, only when it belongs to the organization (else not_found).
-  virtual void get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) = 0;
+  virtual void get(const std::string& organization_id, const std::string& id, ReadOptions read,
+                   StoreCallback<Integration> done) = 0;
+  void get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) {
+    get(organization_id, id, ReadOptions{}, std::move(done));
+  }
   // Stores a new integration (caller set _id, timestamps, defaults); applies the primary
   // rule; returns it as stored.
   virtual void create(Integration integration, StoreCallback<Integration> done) = 0;

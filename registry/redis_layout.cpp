@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "registry/compact_json.h"
 #include "registry/integration_store.h"
 
 namespace switchboard::registry {
@@ -124,7 +125,59 @@ std::string flags_to_json(const StoredFlags& flags) {
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::optional<StoredFlags> flags_from_json_fast(std::string_view text) {
+  enum : unsigned { kActive = 1, kPrimary = 2, kDeleted = 4, kBucket = 8, kIdentifier = 16, kDeletedAt = 32, kDeletedBy = 64 };
+  constexpr unsigned kRequired = kActive | kPrimary | kDeleted | kBucket | kIdentifier;
+  CompactJsonReader reader(text);
+  if (!reader.consume('{')) return std::nullopt;
+  StoredFlags flags;
+  unsigned seen = 0;
+  std::string key;
+  std::string ignored;
+  const auto once = [&](unsigned bit) {
+    if ((seen & bit) != 0) return false;  // a duplicate: the full parser keeps the last
+    seen |= bit;
+    return true;
+  };
+  const auto optional_text = [&](std::optional<std::string>& target) {
+    if (reader.consume_null()) {
+      target.reset();
+      return true;
+    }
+    return reader.read_string(target.emplace());
+  };
+  if (!reader.consume('}')) {
+    do {
+      if (!reader.read_string(key) || !reader.consume(':')) return std::nullopt;
+      bool ok = false;
+      if (key == "active") {
+        ok = once(kActive) && reader.read_bool(flags.active);
+      } else if (key == "primary") {
+        ok = once(kPrimary) && reader.read_bool(flags.primary);
+      } else if (key == "deleted") {
+        ok = once(kDeleted) && reader.read_bool(flags.deleted);
+      } else if (key == "bucket") {
+        ok = once(kBucket) && reader.read_string(flags.bucket);
+      } else if (key == "identifier") {
+        ok = once(kIdentifier) && reader.read_string(flags.identifier);
+      } else if (key == "deletedAt") {
+        ok = once(kDeletedAt) && optional_text(flags.deleted_at);
+      } else if (key == "deletedBy") {
+        ok = once(kDeletedBy) && optional_text(flags.deleted_by);
+      } else {
+        bool flag = false;  // another member, ignored as flags_from_json ignores it
+        ok = reader.consume_null() || reader.read_bool(flag) || (reader.peek('"') && reader.read_string(ignored));
+      }
+      if (!ok) return std::nullopt;
+    } while (reader.consume(','));
+    if (!reader.consume('}')) return std::nullopt;
+  }
+  if (!reader.at_end() || (seen & kRequired) != kRequired) return std::nullopt;
+  return flags;
+}
+
 Result<StoredFlags> flags_from_json(std::string_view text, std::string_view where) {
+  if (auto flags = flags_from_json_fast(text)) return std::move(*flags);
   const auto corrupt = [&](const std::string& what) {
     return Error{kCorrupt, std::string(where) + ": flags record " + what};
   };

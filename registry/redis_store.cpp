@@ -78,6 +78,30 @@ StoredFlags initial_flags(const Integration& integration) {
                      integration.deleted_by, primary_bucket(integration), integration.identifier};
 }
 
+// One stored document and its flags record. The fast paths decode what our own writes
+// produce; anything else goes through the full parsers, which validate it and name
+// `where()` (built only then) in their errors.
+template <typename Where>
+Result<Integration> decode_stored(const RedisReply& document, const RedisReply& flags_text,
+                                  const CredentialCipher* cipher, ReadOptions read, const Where& where) {
+  if (!document.is_string() || !flags_text.is_string()) {
+    return Error{kCorrupt, where() + ": document or flags record missing"};
+  }
+  if (auto flags = flags_from_json_fast(flags_text.text)) {
+    if (auto integration = decode_stored_fast(document.text, cipher, read.with_credentials)) {
+      apply_flags(*integration, *flags);
+      return std::move(*integration);
+    }
+  }
+  const std::string at = where();
+  auto flags = flags_from_json(flags_text.text, at);
+  if (!flags) return flags.error();
+  auto integration = decode_stored_integration(document.text, cipher, at, read.with_credentials);
+  if (!integration) return integration.error();
+  apply_flags(integration.value(), flags.value());
+  return integration;
+}
+
 }  // namespace
 
 RedisStore::RedisStore(boost::asio::io_context& io, RedisStoreOptions options)
@@ -99,31 +123,25 @@ RedisStore::~RedisStore() = default;
 // Continuations below run from the connection's posted completions (so never inline), and
 // call `done` as their last step: `done` may destroy the store.
 
-void RedisStore::list(const std::string& organization_id, const std::string& environment_id,
+void RedisStore::list(const std::string& organization_id, const std::string& environment_id, ReadOptions read,
                       StoreCallback<std::vector<Integration>> done) {
-  const std::string where = "redis hash " + keys_.env_documents(organization_id, environment_id);
   eval_script(*connection_, lua::list_integrations(), {},
               {keys_.prefix(), escape_key_part(organization_id), escape_key_part(environment_id)},
-              [this, where, done = std::move(done)](Result<RedisReply> result) mutable {
+              [this, organization_id, environment_id, read, done = std::move(done)](Result<RedisReply> result) mutable {
+                // Named only when something is wrong.
+                const auto where = [&] { return "redis hash " + keys_.env_documents(organization_id, environment_id); };
                 auto answer = read_answer(std::move(result), "list_integrations");
                 if (!answer) return done(answer.error());
                 const auto& values = answer.value().values;
                 if (answer.value().status != "ok" || values.size() % 3 != 0) {
-                  return done(Error{kCorrupt, where + ": unexpected answer of list_integrations"});
+                  return done(Error{kCorrupt, where() + ": unexpected answer of list_integrations"});
                 }
                 std::vector<Integration> out;
                 out.reserve(values.size() / 3);
                 for (std::size_t i = 0; i < values.size(); i += 3) {
-                  const std::string at = where + " field " + values[i].text;
-                  if (!values[i + 1].is_string() || !values[i + 2].is_string()) {
-                    return done(Error{kCorrupt, at + ": document or flags record missing"});
-                  }
-                  auto flags = flags_from_json(values[i + 2].text, at);
-                  if (!flags) return done(flags.error());
-                  auto document = Json::parse(values[i + 1].text, nullptr, false);
-                  auto integration = decode_integration(std::move(document), options_.cipher.get(), at);
+                  auto integration = decode_stored(values[i + 1], values[i + 2], options_.cipher.get(), read,
+                                                   [&] { return where() + " field " + values[i].text; });
                   if (!integration) return done(integration.error());
-                  apply_flags(integration.value(), flags.value());
                   out.push_back(std::move(integration).value());
                 }
                 done(std::move(out));
@@ -134,29 +152,24 @@ namespace {
 
 // get, set_primary and remove answer the document, flags and location of one integration.
 Result<Integration> decode_one(const RedisKeys& keys, const RedisReply& document, const RedisReply& flags_text,
-                               const RedisReply& location, const std::string& id, const CredentialCipher* cipher) {
-  std::string where = "redis integration " + id;
-  if (location.is_string()) {
-    if (const auto parts = parse_environment_field(location.text)) {
-      where = "redis hash " + keys.env_documents(parts->first, parts->second) + " field " + id;
+                               const RedisReply& location, const std::string& id, const CredentialCipher* cipher,
+                               ReadOptions read) {
+  return decode_stored(document, flags_text, cipher, read, [&] {
+    if (location.is_string()) {
+      if (const auto parts = parse_environment_field(location.text)) {
+        return "redis hash " + keys.env_documents(parts->first, parts->second) + " field " + id;
+      }
     }
-  }
-  if (!document.is_string() || !flags_text.is_string()) {
-    return Error{kCorrupt, where + ": document or flags record missing"};
-  }
-  auto flags = flags_from_json(flags_text.text, where);
-  if (!flags) return flags.error();
-  auto integration = decode_integration(Json::parse(document.text, nullptr, false), cipher, where);
-  if (!integration) return integration.error();
-  apply_flags(integration.value(), flags.value());
-  return integration;
+    return "redis integration " + id;
+  });
 }
 
 }  // namespace
 
-void RedisStore::get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) {
+void RedisStore::get(const std::string& organization_id, const std::string& id, ReadOptions read,
+                     StoreCallback<Integration> done) {
   eval_script(*connection_, lua::get_integration(), {}, {keys_.prefix(), escape_key_part(organization_id), id},
-              [this, organization_id, id, done = std::move(done)](Result<RedisReply> result) mutable {
+              [this, organization_id, id, read, done = std::move(done)](Result<RedisReply> result) mutable {
                 auto answer = read_answer(std::move(result), "get_integration");
                 if (!answer) return done(answer.error());
                 const auto& values = answer.value().values;
@@ -164,7 +177,7 @@ void RedisStore::get(const std::string& organization_id, const std::string& id, 
                 if (answer.value().status != "ok" || values.size() != 3) {
                   return done(Error{kCorrupt, "redis: unexpected answer of get_integration for " + id});
                 }
-                done(decode_one(keys_, values[0], values[1], values[2], id, options_.cipher.get()));
+                done(decode_one(keys_, values[0], values[1], values[2], id, options_.cipher.get(), read));
               });
 }
 
@@ -253,7 +266,7 @@ Result<OneWrite> read_one_write(Result<RedisReply> result, const char* script, c
   if (answer.value().status != "ok" || !version) {
     return Error{kCorrupt, "redis: unexpected answer of " + std::string(script)};
   }
-  auto integration = decode_one(keys, values[2], values[0], values[3], id, cipher);
+  auto integration = decode_one(keys, values[2], values[0], values[3], id, cipher, ReadOptions{});
   if (!integration) return integration.error();
   return OneWrite{std::move(integration).value(), *version};
 }

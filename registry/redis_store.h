@@ -43,9 +43,12 @@ class RedisStore final : public IntegrationStore {
   RedisStore(boost::asio::io_context& io, RedisStoreOptions options);
   ~RedisStore() override;
 
-  void list(const std::string& organization_id, const std::string& environment_id,
+  using IntegrationStore::get;
+  using IntegrationStore::list;
+  void list(const std::string& organization_id, const std::string& environment_id, ReadOptions read,
             StoreCallback<std::vector<Integration>> done) override;
-  void get(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) override;
+  void get(const std::string& organization_id, const std::string& id, ReadOptions read,
+           StoreCallback<Integration> done) override;
   void create(Integration integration, StoreCallback<Integration> done) override;
   void update(Integration integration, StoreCallback<Integration> done) override;
   void set_primary(const std::string& organization_id, const std::string& id, StoreCallback<Integration> done) override;

@@ -339,6 +339,54 @@ TYPED_TEST(StoreTest, WrongKeyFailsClearlyWithoutTheValue) {
   EXPECT_EQ(rotated.value().find_credential("apiKey")->value, kSecretApiKey);
 }
 
+TYPED_TEST(StoreTest, ReadsWithoutCredentialsLeaveThemOut) {
+  ASSERT_TRUE(this->create(sample_integration("a", "a")).ok());
+  ASSERT_TRUE(this->create(sample_integration("b", "b", Channel::kSms)).ok());
+  const ReadOptions without{.with_credentials = false};
+  const auto get_without = [&](const std::string& id) {
+    return this->loop_.template await<Integration>(
+        [&](auto done) { this->store_->get("org-1", id, without, done); });
+  };
+  const auto list_without = [&] {
+    return this->loop_.template await<std::vector<Integration>>(
+        [&](auto done) { this->store_->list("org-1", "env-1", without, done); });
+  };
+  // The same integrations as a full read, credentials absent.
+  const auto full = this->get("a");
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  ASSERT_TRUE(full.value().credentials.has_value());
+  Integration expected = full.value();
+  expected.credentials.reset();
+  const auto one = get_without("a");
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_EQ(one.value(), expected);
+  const auto listed = list_without();
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed.value().size(), 2u);
+  EXPECT_EQ(listed.value()[0], expected);
+  EXPECT_FALSE(listed.value()[1].credentials.has_value());
+  EXPECT_EQ(get_without("nope").error().code, kNotFound);
+  // Flags written by the scripts are merged as in a full read.
+  ASSERT_TRUE(this->remove("b").ok());
+  const auto removed = get_without("b");
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_TRUE(removed.value().deleted);
+  EXPECT_EQ(removed.value().deleted_by, "user-9");
+
+  if constexpr (std::is_same_v<TypeParam, RedisBackend>) {
+    // Another key: reads without credentials need no decryption and still work; full
+    // reads still fail.
+    this->store_.reset();
+    this->store_ = this->backend_.open(this->loop_, cipher(kKeyB));
+    const auto other_key = get_without("a");
+    ASSERT_TRUE(other_key.ok()) << other_key.error().message;
+    EXPECT_EQ(other_key.value(), expected);
+    EXPECT_TRUE(list_without().ok());
+    EXPECT_EQ(this->get("a").error().code, kDecryptFailed);
+    EXPECT_EQ(this->list().error().code, kDecryptFailed);
+  }
+}
+
 TYPED_TEST(StoreTest, WithoutCipherCredentialsAreStoredAsWritten) {
   this->store_.reset();
   this->store_ = this->backend_.open(this->loop_, nullptr);

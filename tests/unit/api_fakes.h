@@ -50,14 +50,32 @@ class FakeIntegrationStore final : public registry::IntegrationStore {
   std::optional<std::string> fail_code;  // every operation fails with this code
   int writes = 0;                        // successful create/update/set_primary/remove
 
+  std::vector<registry::ReadOptions> reads;  // the options of every list and get, in order
+
   registry::IntegrationTable& table() { return table_; }
 
-  void list(const std::string& org, const std::string& env,
+  using registry::IntegrationStore::get;
+  using registry::IntegrationStore::list;
+  // Without credentials, answers have them absent, as the real stores do.
+  void list(const std::string& org, const std::string& env, registry::ReadOptions read,
             registry::StoreCallback<std::vector<Integration>> done) override {
-    answer(std::move(done), [&]() -> Result<std::vector<Integration>> { return table_.list(org, env); });
+    reads.push_back(read);
+    answer(std::move(done), [&]() -> Result<std::vector<Integration>> {
+      auto integrations = table_.list(org, env);
+      if (!read.with_credentials) {
+        for (Integration& integration : integrations) integration.credentials.reset();
+      }
+      return integrations;
+    });
   }
-  void get(const std::string& org, const std::string& id, registry::StoreCallback<Integration> done) override {
-    answer(std::move(done), [&] { return table_.get(org, id); });
+  void get(const std::string& org, const std::string& id, registry::ReadOptions read,
+           registry::StoreCallback<Integration> done) override {
+    reads.push_back(read);
+    answer(std::move(done), [&] {
+      auto result = table_.get(org, id);
+      if (result && !read.with_credentials) result.value().credentials.reset();
+      return result;
+    });
   }
   void create(Integration integration, registry::StoreCallback<Integration> done) override {
     write(std::move(done), [this, integration] { return table_.create(integration); });

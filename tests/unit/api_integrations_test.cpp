@@ -360,6 +360,32 @@ TEST_F(ApiTest, AdminReadsCredentials) {
   EXPECT_EQ(send("GET", "/v1/integrations/" + id).body.find(kSecret), std::string::npos);
 }
 
+TEST_F(ApiTest, OnlyAdminReadsAskTheStoreForCredentials) {
+  const std::string id = create(email_body());
+  const auto reads_of = [&](auto request) {
+    store_.reads.clear();
+    request();
+    std::vector<bool> with;
+    for (const auto& read : store_.reads) with.push_back(read.with_credentials);
+    return with;
+  };
+  // ApiKey reads skip credentials (the store need not decrypt them); admin reads get them.
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(send("GET", "/v1/integrations/" + id).status, 200); }), std::vector<bool>{false});
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(send("GET", "/v1/integrations").status, 200); }), std::vector<bool>{false});
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(send("GET", "/v1/integrations/active").status, 200); }),
+            std::vector<bool>{false});
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(admin("GET", "/v1/integrations/" + id).status, 200); }), std::vector<bool>{true});
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(admin("GET", "/v1/integrations").status, 200); }), std::vector<bool>{true});
+  // A PUT writes the merged integration back whole, so it reads the credentials too.
+  EXPECT_EQ(reads_of([&] { EXPECT_EQ(send("PUT", "/v1/integrations/" + id, R"({"name":"x"})").status, 200); }),
+            std::vector<bool>{true});
+  // The answers are the same as before: no credentials for ApiKey callers, all for admins.
+  const HttpResponse plain = send("GET", "/v1/integrations/" + id);
+  EXPECT_FALSE(json(plain)["data"].contains("credentials"));
+  EXPECT_EQ(plain.body.find(kSecret), std::string::npos);
+  EXPECT_EQ(json(admin("GET", "/v1/integrations/" + id))["data"]["credentials"]["apiKey"], kSecret);
+}
+
 // ---- update, delete, set-primary ------------------------------------------------------------
 
 TEST_F(ApiTest, PutReplacesOnlyThePresentMembers) {

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include "registry/integration_store.h"
 
 namespace switchboard::registry {
@@ -89,6 +96,77 @@ TEST(RegistryLayout, CorruptFlagsNameTheirPlace) {
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.error().code, kCorrupt);
     EXPECT_NE(parsed.error().message.find("sb:env:o:e:flags field 1"), std::string::npos);
+  }
+}
+
+// flags_from_json as it was before its fast path: the reference the fast path must match.
+std::optional<StoredFlags> reference_flags(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  StoredFlags flags;
+  for (const auto& [name, target] : {std::pair{"active", &flags.active}, std::pair{"primary", &flags.primary},
+                                     std::pair{"deleted", &flags.deleted}}) {
+    const auto it = json.find(name);
+    if (it == json.end() || !it->is_boolean()) return std::nullopt;
+    *target = it->get<bool>();
+  }
+  for (const auto& [name, target] : {std::pair{"bucket", &flags.bucket}, std::pair{"identifier", &flags.identifier}}) {
+    const auto it = json.find(name);
+    if (it == json.end() || !it->is_string()) return std::nullopt;
+    *target = it->get<std::string>();
+  }
+  for (const auto& [name, target] : {std::pair{"deletedAt", &flags.deleted_at}, std::pair{"deletedBy", &flags.deleted_by}}) {
+    const auto it = json.find(name);
+    if (it == json.end() || it->is_null()) continue;
+    if (!it->is_string()) return std::nullopt;
+    *target = it->get<std::string>();
+  }
+  return flags;
+}
+
+void expect_flags_agree(const std::string& text) {
+  const auto reference = reference_flags(text);
+  const auto fast = flags_from_json_fast(text);
+  if (fast) {
+    ASSERT_TRUE(reference.has_value()) << "fast path accepted what flags_from_json refuses: " << text;
+    EXPECT_EQ(*fast, *reference) << text;
+  }
+  const auto parsed = flags_from_json(text, "here");
+  ASSERT_EQ(parsed.ok(), reference.has_value()) << text;
+  if (parsed.ok()) {
+    EXPECT_EQ(parsed.value(), *reference) << text;
+  }
+}
+
+TEST(RegistryLayout, FlagsFastPathReadsWhatTheWritersWrite) {
+  const std::vector<std::string> written = {
+      flags_to_json({true, false, true, "2026-11-22T10:00:00Z", "user-1", "email", "sg-eu"}),
+      flags_to_json({false, false, false, std::nullopt, std::nullopt, "agent:", "x \"q\" caf\xc3\xa9"}),
+      R"({"identifier":"a\/b","bucket":"sms","deleted":false,"primary":true,"active":true})",
+      R"({"deletedAt":null,"identifier":"id\u00e9\t","bucket":"chat","deleted":false,"primary":false,"active":true,"extra":"x","more":true,"none":null})",
+  };
+  for (const std::string& text : written) {
+    ASSERT_TRUE(flags_from_json_fast(text).has_value()) << text;
+    expect_flags_agree(text);
+  }
+  EXPECT_EQ(flags_from_json_fast(written[2])->identifier, "a/b");
+  // Left to the full parser: whitespace, numbers, nested values, duplicates.
+  for (const std::string& other : {std::string(R"({ "active":true,"primary":false,"deleted":false,"bucket":"b","identifier":"i"})"),
+                                   std::string(R"({"active":true,"primary":false,"deleted":false,"bucket":"b","identifier":"i","n":1})"),
+                                   std::string(R"({"active":true,"primary":false,"deleted":false,"bucket":"b","identifier":"i","o":{}})"),
+                                   std::string(R"({"active":true,"active":false,"primary":false,"deleted":false,"bucket":"b","identifier":"i"})")}) {
+    EXPECT_FALSE(flags_from_json_fast(other).has_value()) << other;
+    expect_flags_agree(other);
+  }
+  // Every one-character damage: never accepted when flags_from_json would refuse it.
+  const std::string replacements[] = {"", "\"", "\\", ",", "}", " ", "x", "0", "n", "\x80"};
+  for (const std::string& text : written) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      for (const std::string& with : replacements) {
+        std::string damaged = text;
+        expect_flags_agree(damaged.replace(i, 1, with));
+      }
+    }
   }
 }
 

@@ -43,7 +43,8 @@ class FakeStore final : public IntegrationStore {
   bool down = false;
   int list_calls = 0;
 
-  void list(const std::string& org, const std::string& env, StoreCallback<std::vector<Integration>> done) override {
+  void list(const std::string& org, const std::string& env, ReadOptions,
+            StoreCallback<std::vector<Integration>> done) override {
     ++list_calls;
     boost::asio::post(io_, [this, org, env, done = std::move(done)] {
       if (down) return done(Error{kUnavailable, "redis is down"});
@@ -62,7 +63,7 @@ class FakeStore final : public IntegrationStore {
   void on_invalidation(std::function<void(const std::string&, const std::string&)> handler) override {
     handler_ = std::move(handler);
   }
-  void get(const std::string&, const std::string&, StoreCallback<Integration>) override { FAIL(); }
+  void get(const std::string&, const std::string&, ReadOptions, StoreCallback<Integration>) override { FAIL(); }
   void create(Integration, StoreCallback<Integration>) override { FAIL(); }
   void update(Integration, StoreCallback<Integration>) override { FAIL(); }
   void set_primary(const std::string&, const std::string&, StoreCallback<Integration>) override { FAIL(); }

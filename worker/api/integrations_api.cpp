@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +17,7 @@
 
 #include "routing/integration_json.h"
 #include "routing/timestamp.h"
+#include "worker/api/integration_writer.h"
 #include "worker/logging.h"
 
 namespace switchboard::api {
@@ -90,10 +92,17 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 
 using Digest = std::array<unsigned char, 32>;
 
+// Runs on every authenticated request: the algorithm is fetched once (OpenSSL 3 would
+// look EVP_sha256() up again on each use) and each thread keeps its digest context.
 Digest sha256(std::string_view data) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                                      &EVP_MD_CTX_free);
   Digest digest{};
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 || size != 32) {
+  if (md == nullptr || !context || EVP_DigestInit_ex(context.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest.data(), &size) != 1 || size != 32) {
     throw std::runtime_error("SHA-256 failed");
   }
   return digest;
@@ -252,7 +261,24 @@ Reply validation_reply(const ValidationErrors& errors) {
   return error_reply(400, std::move(message), &errors);
 }
 
-std::string data_body(const Json& data) { return "{\"data\":" + dump(data) + "}"; }
+// {"data": <integration>} and {"data": [<integration>, ...]}, as dumps of
+// routing::integration_to_json (integration_writer.h writes the same text directly).
+std::string integration_body(const Integration& integration, bool include_credentials) {
+  std::string body = "{\"data\":";
+  append_integration_json(body, integration, include_credentials);
+  body.push_back('}');
+  return body;
+}
+
+std::string list_body(const std::vector<const Integration*>& integrations, bool include_credentials) {
+  std::string body = "{\"data\":[";
+  for (std::size_t i = 0; i < integrations.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    append_integration_json(body, *integrations[i], include_credentials);
+  }
+  body += "]}";
+  return body;
+}
 
 struct Principal {
   std::string organization_id;
@@ -311,7 +337,7 @@ struct IntegrationsApi::Impl : std::enable_shared_from_this<IntegrationsApi::Imp
   void remove(const CallPtr& call);
   void set_primary(const CallPtr& call);
   // Loads the caller's integration {id}, answering 404 (or the store error) itself.
-  void with_integration(const CallPtr& call, std::function<void(Integration)> next);
+  void with_integration(const CallPtr& call, registry::ReadOptions read, std::function<void(Integration)> next);
 
   std::optional<Json> parse_object(const Call& call, Reply& failure) const;
   Reply integration_reply(const Call& call, int status, const Integration& integration) const;
@@ -595,22 +621,19 @@ std::optional<Json> IntegrationsApi::Impl::parse_object(const Call& call, Reply&
 }
 
 Reply IntegrationsApi::Impl::integration_reply(const Call& call, int status, const Integration& integration) const {
-  Reply reply{status, data_body(routing::integration_to_json(integration, call.principal.admin)), std::nullopt, {}};
-  if (call.principal.admin) reply.record_body = data_body(routing::integration_to_json(integration, false));
+  Reply reply{status, integration_body(integration, call.principal.admin), std::nullopt, {}};
+  if (call.principal.admin) reply.record_body = integration_body(integration, false);
   return reply;
 }
 
 Reply IntegrationsApi::Impl::list_reply(const Call& call, const std::vector<Integration>& integrations,
                                         bool active_only) const {
-  Json data = Json::array();
-  Json record = Json::array();
+  std::vector<const Integration*> shown;
   for (const Integration& i : integrations) {
-    if (!visible_to(i, call.principal) || (active_only && !i.active)) continue;
-    data.push_back(routing::integration_to_json(i, call.principal.admin));
-    if (call.principal.admin) record.push_back(routing::integration_to_json(i, false));
+    if (visible_to(i, call.principal) && (!active_only || i.active)) shown.push_back(&i);
   }
-  Reply reply{200, data_body(data), std::nullopt, {}};
-  if (call.principal.admin) reply.record_body = data_body(record);
+  Reply reply{200, list_body(shown, call.principal.admin), std::nullopt, {}};
+  if (call.principal.admin) reply.record_body = list_body(shown, false);
   return reply;
 }
 
@@ -629,9 +652,10 @@ Reply IntegrationsApi::Impl::store_failure(const Call& call, const Error& error,
   return error_reply(500, "internal error: the integration store failed (" + error.code + ")");
 }
 
-void IntegrationsApi::Impl::with_integration(const CallPtr& call, std::function<void(Integration)> next) {
+void IntegrationsApi::Impl::with_integration(const CallPtr& call, registry::ReadOptions read,
+                                             std::function<void(Integration)> next) {
   auto self = shared_from_this();
-  store.get(call->principal.organization_id, call->id,
+  store.get(call->principal.organization_id, call->id, read,
             [self, call, next = std::move(next)](Result<Integration> result) {
               self->guarded(call, [&] {
                 if (!result) return self->finish(call, self->store_failure(*call, result.error()));
@@ -661,7 +685,9 @@ void IntegrationsApi::Impl::readyz(const CallPtr& call) {
 
 void IntegrationsApi::Impl::list(const CallPtr& call, bool active_only) {
   auto self = shared_from_this();
+  // Only admin answers carry credentials: ApiKey reads skip decrypting them.
   store.list(call->principal.organization_id, call->principal.environment_id,
+             registry::ReadOptions{.with_credentials = call->principal.admin},
              [self, call, active_only](Result<std::vector<Integration>> result) {
                self->guarded(call, [&] {
                  if (!result) return self->finish(call, self->store_failure(*call, result.error()));
@@ -672,9 +698,11 @@ void IntegrationsApi::Impl::list(const CallPtr& call, bool active_only) {
 
 void IntegrationsApi::Impl::get(const CallPtr& call) {
   auto self = shared_from_this();
-  with_integration(call, [self, call](Integration integration) {
-    self->finish(call, self->integration_reply(*call, 200, integration));
-  });
+  // Only admin answers carry credentials: ApiKey reads skip decrypting them.
+  with_integration(call, registry::ReadOptions{.with_credentials = call->principal.admin},
+                   [self, call](Integration integration) {
+                     self->finish(call, self->integration_reply(*call, 200, integration));
+                   });
 }
 
 void IntegrationsApi::Impl::create(const CallPtr& call) {
@@ -724,7 +752,8 @@ void IntegrationsApi::Impl::update(const CallPtr& call) {
   auto body = parse_object(*call, failure);
   if (!body) return finish(call, std::move(failure));
   auto self = shared_from_this();
-  with_integration(call, [self, call, body = std::move(*body)](Integration stored) {
+  // With credentials: the merged integration is written back whole.
+  with_integration(call, registry::ReadOptions{}, [self, call, body = std::move(*body)](Integration stored) {
     // Members present replace the stored ones; the result is validated as a whole.
     Json doc = routing::integration_to_json(stored, true);
     ValidationErrors errors;
@@ -762,7 +791,7 @@ void IntegrationsApi::Impl::update(const CallPtr& call) {
 
 void IntegrationsApi::Impl::remove(const CallPtr& call) {
   auto self = shared_from_this();
-  with_integration(call, [self, call](Integration) {
+  with_integration(call, registry::ReadOptions{}, [self, call](Integration) {
     const Principal& p = call->principal;
     self->store.remove(p.organization_id, call->id, p.actor, self->now_text(),
                        [self, call](Result<Integration> removed) {
@@ -777,7 +806,7 @@ void IntegrationsApi::Impl::remove(const CallPtr& call) {
 
 void IntegrationsApi::Impl::set_primary(const CallPtr& call) {
   auto self = shared_from_this();
-  with_integration(call, [self, call](Integration integration) {
+  with_integration(call, registry::ReadOptions{}, [self, call](Integration integration) {
     if (integration.kind != routing::IntegrationKind::kDelivery || !integration.channel ||
         !routing::uses_primary(*integration.channel)) {
       return self->finish(call, error_reply(400, "only email and sms integrations can be primary"));
