@@ -65,12 +65,13 @@ void append_int(std::string& out, std::int64_t value) {
 
 void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
 
-// `"key":`, after a comma unless it is the object's first member.
+// `"key":`, after a comma unless it is the object's first member. `key` is one of the
+// literal member names below: plain ASCII that needs no escape.
 void append_key(std::string& out, bool& first, std::string_view key) {
-  if (!first) out.push_back(',');
+  out += first ? "\"" : ",\"";
   first = false;
-  append_string(out, key);
-  out.push_back(':');
+  out += key;
+  out += "\":";
 }
 
 void append_credential(std::string& out, const routing::Credential& credential) {
@@ -160,7 +161,10 @@ void append_integration_json(std::string& out, const routing::Integration& integ
     out.push_back('{');
     bool first_credential = true;
     for (const routing::Credential& credential : *integration.credentials) {
-      append_key(out, first_credential, credential.key);
+      if (!first_credential) out.push_back(',');
+      first_credential = false;
+      append_string(out, credential.key);  // not a literal: escaped like any string
+      out.push_back(':');
       append_credential(out, credential);
     }
     out.push_back('}');

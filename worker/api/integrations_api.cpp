@@ -264,14 +264,18 @@ Reply validation_reply(const ValidationErrors& errors) {
 // {"data": <integration>} and {"data": [<integration>, ...]}, as dumps of
 // routing::integration_to_json (integration_writer.h writes the same text directly).
 std::string integration_body(const Integration& integration, bool include_credentials) {
-  std::string body = "{\"data\":";
+  std::string body;
+  body.reserve(1024);
+  body += "{\"data\":";
   append_integration_json(body, integration, include_credentials);
   body.push_back('}');
   return body;
 }
 
 std::string list_body(const std::vector<const Integration*>& integrations, bool include_credentials) {
-  std::string body = "{\"data\":[";
+  std::string body;
+  body.reserve(64 + 768 * integrations.size());
+  body += "{\"data\":[";
   for (std::size_t i = 0; i < integrations.size(); ++i) {
     if (i > 0) body.push_back(',');
     append_integration_json(body, *integrations[i], include_credentials);
