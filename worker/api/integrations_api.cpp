@@ -1,5 +1,7 @@
 #include "worker/api/integrations_api.h"
 
+#include "registry/compact_json.h"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -125,40 +127,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t extra = 0;
-    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      extra = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      extra = 2;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      extra = 3;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= extra) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (std::size_t i = 2; i <= extra; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xbf) return false;
-    }
-    p += extra + 1;
-  }
-  return true;
-}
 
 // Bracket depth outside strings, so a deeply nested body is refused before any recursive code sees it.
 bool nests_deeper_than(std::string_view text, std::size_t limit) {
@@ -593,7 +561,7 @@ std::optional<Json> IntegrationsApi::Impl::parse_object(const Call& call, Reply&
     failure = error_reply(400, "request body must be a JSON object");
     return std::nullopt;
   }
-  if (!valid_utf8(body)) {
+  if (!registry::is_valid_utf8(body)) {
     failure = error_reply(400, "request body is not valid UTF-8");
     return std::nullopt;
   }
