@@ -16,6 +16,7 @@
 #include "providers/http/http_client.h"
 #include "providers/null_provider.h"
 #include "providers/provider_set.h"
+#include "providers/adapters/adapter_catalog.h"
 #include "providers/webhook_provider.h"
 #include "registry/credential_cipher.h"
 #include "registry/redis_reply.h"
@@ -128,10 +129,8 @@ void WorkerProcess::build_providers() {
   } else if (mode == "webhook") {
     providers_.serve_all_with(std::make_shared<providers::WebhookProvider>(*http_, config_.delivery.webhook_url));
   } else {
-    // Webhook-shaped providers; the other provider ids come with their adapters and until
-    // then fail over as "not supported by this worker".
-    providers_.add({"email-webhook", "push-webhook", "slack", "discord", "msteams", "mattermost"},
-                   std::make_shared<providers::WebhookProvider>(*http_));
+    // Provider ids without an adapter fail over as "not supported by this worker".
+    providers::add_all_adapters(providers_, *http_);
   }
   providers::RetryPolicy policy;
   policy.max_attempts = config_.retry.max_attempts;

@@ -603,8 +603,8 @@ TEST(SinkIntegration, WebhookShapeAndRecordFile) {
 
   const json stats = sink_stats(io, recorded);
   EXPECT_EQ(stats.value("requests", 0), 4);
-  EXPECT_EQ(stats["by_prefix"].value("/webhook", 0), 3);
-  EXPECT_EQ(stats["by_prefix"].value("/v3/mail/send", 0), 1);
+  EXPECT_EQ(stats["by_endpoint"].value("webhook", 0), 3);
+  EXPECT_EQ(stats["by_endpoint"].value("sendgrid", 0), 1);
   EXPECT_EQ(stats["by_status"].value("400", 0), 3);
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);

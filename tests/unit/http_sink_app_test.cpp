@@ -184,10 +184,10 @@ TEST(HttpSinkApp, StatsCountRequestsConnectionsPrefixesAndStatuses) {
   EXPECT_EQ(s.value("connections", 0), 2);  // the stats-only connection does not count
   EXPECT_EQ(s.value("connections_accepted", 0), 3);
   EXPECT_EQ(s.value("tls_connections_accepted", 0), 1);
-  EXPECT_EQ(s["by_prefix"].value("/v3/mail/send", 0), 1);
-  EXPECT_EQ(s["by_prefix"].value("/2010-04-01/Accounts", 0), 1);
-  EXPECT_EQ(s["by_prefix"].value("/webhook", 0), 2);
-  EXPECT_EQ(s["by_prefix"].value("/other", 0), 1);
+  EXPECT_EQ(s["by_endpoint"].value("sendgrid", 0), 1);
+  EXPECT_EQ(s["by_endpoint"].value("twilio", 0), 1);
+  EXPECT_EQ(s["by_endpoint"].value("webhook", 0), 2);
+  EXPECT_EQ(s["by_endpoint"].value("/other", 0), 1);
   EXPECT_EQ(s["by_status"].value("202", 0), 1);
   EXPECT_EQ(s["by_status"].value("201", 0), 1);
   EXPECT_EQ(s["by_status"].value("200", 0), 2);

@@ -47,11 +47,22 @@ struct SinkConnection {
   bool counted = false;        // carried a request other than /_sink/*
 };
 
-// Request-shape checks of the known endpoints: empty when the request is fine, else the
-// reason. Exposed for tests.
+// Request-shape checks of some endpoints (sink_endpoints_*.cpp): empty when the request is
+// fine, else the reason. Exposed for tests.
 std::string check_sendgrid_request(const SinkRequest& request);
 std::string check_twilio_request(const SinkRequest& request, std::string_view account_sid);
 std::string check_webhook_request(const SinkRequest& request);
+
+// Random ids for success bodies; deterministic under --seed.
+class SinkIds {
+ public:
+  explicit SinkIds(std::uint64_t seed) : random_(seed) {}
+  std::string next(std::string_view prefix, std::size_t hex_digits);
+  std::mt19937_64& random() { return random_; }
+
+ private:
+  std::mt19937_64 random_;
+};
 
 class SinkApp {
  public:
@@ -63,19 +74,17 @@ class SinkApp {
   std::string stats_json() const;
 
  private:
-  SinkResponse success(const SinkRequest& request, std::string_view endpoint);
-  std::string next_id(std::string_view prefix, std::size_t hex_digits);
   void record(const SinkRequest& request, const SinkConnection& connection, const SinkResponse& response);
 
   SinkOptions options_;
   std::ofstream record_;
-  std::mt19937_64 random_;
+  SinkIds ids_;
   std::uint64_t requests_ = 0;
   std::uint64_t accepted_ = 0;
   std::uint64_t accepted_tls_ = 0;
   std::uint64_t connections_ = 0;  // connections that carried a request other than /_sink/*
   std::uint64_t dropped_ = 0;
-  std::map<std::string, std::uint64_t> by_prefix_;
+  std::map<std::string, std::uint64_t> by_endpoint_;
   std::map<int, std::uint64_t> by_status_;
 };
 

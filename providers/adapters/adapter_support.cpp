@@ -1,0 +1,178 @@
+#include "providers/adapters/adapter_support.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <charconv>
+
+namespace switchboard::providers {
+namespace {
+
+const std::string kEmpty;
+
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    hex.push_back(kHex[bytes[i] >> 4]);
+    hex.push_back(kHex[bytes[i] & 0xF]);
+  }
+  return hex;
+}
+
+std::string base64_with(std::string_view bytes, const char* alphabet, bool pad) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const std::uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                            (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+    out.push_back(alphabet[(n >> 18) & 63]);
+    out.push_back(alphabet[(n >> 12) & 63]);
+    out.push_back(alphabet[(n >> 6) & 63]);
+    out.push_back(alphabet[n & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+    if (rest == 2) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out.push_back(alphabet[(n >> 18) & 63]);
+    out.push_back(alphabet[(n >> 12) & 63]);
+    if (rest == 2) out.push_back(alphabet[(n >> 6) & 63]);
+    if (pad) out.append(rest == 1 ? "==" : "=");
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::string& credential(const routing::Integration& integration, std::string_view key) {
+  const routing::Credential* c = integration.find_credential(key);
+  return c != nullptr ? c->value : kEmpty;
+}
+
+std::optional<DeliveryOutcome> missing_credentials(const routing::Integration& integration,
+                                                   std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    if (credential(integration, key).empty()) {
+      return DeliveryOutcome::failure(OutcomeKind::kPermanent, "integration \"" + integration.identifier + "\" (" +
+                                                                   integration.provider_id + ") lacks credentials." +
+                                                                   std::string(key));
+    }
+  }
+  return std::nullopt;
+}
+
+DeliveryOutcome rejected(std::string why) { return DeliveryOutcome::failure(OutcomeKind::kRejected, std::move(why)); }
+
+std::string endpoint_url(const routing::Integration& integration, std::string_view default_base,
+                         std::string_view path) {
+  std::string_view base = credential(integration, "baseUrl");
+  if (base.empty()) base = default_base;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  std::string url(base);
+  url += path;
+  return url;
+}
+
+std::string sender_address(const routing::Integration& integration, const OutboundMessage& message) {
+  return !message.from.empty() ? message.from : credential(integration, "from");
+}
+
+std::string sender_name(const routing::Integration& integration, const OutboundMessage& message) {
+  return !message.sender_name.empty() ? message.sender_name : credential(integration, "senderName");
+}
+
+std::string base64_encode(std::string_view bytes) {
+  return base64_with(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  return base64_with(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
+}
+
+std::string basic_auth(std::string_view user, std::string_view password) {
+  std::string pair(user);
+  pair += ':';
+  pair += password;
+  return "Basic " + base64_encode(pair);
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' || u == '_' ||
+        u == '.' || u == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xF]);
+    }
+  }
+  return out;
+}
+
+std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [key, value] : fields) {
+    if (!out.empty()) out.push_back('&');
+    out += percent_encode(key);
+    out.push_back('=');
+    out += percent_encode(value);
+  }
+  return out;
+}
+
+std::optional<std::string> json_string_at(const nlohmann::json& document, std::string_view dotted_path) {
+  const nlohmann::json* at = &document;
+  while (!dotted_path.empty()) {
+    const std::size_t dot = dotted_path.find('.');
+    const std::string_view segment = dotted_path.substr(0, dot);
+    dotted_path = dot == std::string_view::npos ? std::string_view{} : dotted_path.substr(dot + 1);
+    if (at->is_object()) {
+      const auto it = at->find(std::string(segment));
+      if (it == at->end()) return std::nullopt;
+      at = &*it;
+    } else if (at->is_array()) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
+      if (ec != std::errc{} || end != segment.data() + segment.size() || index >= at->size()) return std::nullopt;
+      at = &(*at)[index];
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (at->is_string()) return at->get<std::string>();
+  if (at->is_number()) return at->dump();
+  return std::nullopt;
+}
+
+DeliveryOutcome outcome_with_json_id(const HttpResult& result, std::string_view id_path) {
+  DeliveryOutcome outcome = outcome_from_http(result);
+  if (outcome.kind != OutcomeKind::kSent) return outcome;
+  const nlohmann::json body = nlohmann::json::parse(result.response().body, nullptr, false);
+  if (auto id = json_string_at(body, id_path)) outcome.provider_message_id = std::move(*id);
+  return outcome;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return to_hex(digest, length);
+}
+
+std::string hmac_sha256_raw(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &length);
+  return std::string(reinterpret_cast<const char*>(mac), length);
+}
+
+}  // namespace switchboard::providers
