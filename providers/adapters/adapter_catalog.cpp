@@ -7,6 +7,7 @@ void add_all_adapters(ProviderSet& set, HttpClient& client) {
   add_sms_adapters(set, client);
   add_push_adapters(set, client);
   add_chat_adapters(set, client);
+  add_aws_adapters(set, client);
 }
 
 }  // namespace switchboard::providers

@@ -12,6 +12,7 @@ void add_email_adapters(ProviderSet& set, HttpClient& client);
 void add_sms_adapters(ProviderSet& set, HttpClient& client);
 void add_push_adapters(ProviderSet& set, HttpClient& client);
 void add_chat_adapters(ProviderSet& set, HttpClient& client);
+void add_aws_adapters(ProviderSet& set, HttpClient& client);  // ses, sns (SigV4)
 
 // All of the above.
 void add_all_adapters(ProviderSet& set, HttpClient& client);
