@@ -25,7 +25,8 @@ struct SinkEndpoint {
 
 std::span<const SinkEndpoint> email_sink_endpoints();
 std::span<const SinkEndpoint> sms_sink_endpoints();
-std::span<const SinkEndpoint> push_chat_sink_endpoints();  // push, chat and generic webhooks
+std::span<const SinkEndpoint> push_chat_sink_endpoints();  // push and the generic signed webhook
+std::span<const SinkEndpoint> chat_sink_endpoints();       // slack, discord, msteams, mattermost, whatsapp
 std::span<const SinkEndpoint> aws_sink_endpoints();        // SES v2, SNS
 
 // The answer to a path no endpoint matches: 200 with {"id","status"} and x-message-id.

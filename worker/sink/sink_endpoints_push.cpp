@@ -42,7 +42,8 @@ const SinkEndpoint kPushChatEndpoints[] = {
 std::span<const SinkEndpoint> push_chat_sink_endpoints() { return kPushChatEndpoints; }
 
 const SinkEndpoint* find_sink_endpoint(const SinkRequest& request) {
-  for (auto group : {email_sink_endpoints(), sms_sink_endpoints(), aws_sink_endpoints(), push_chat_sink_endpoints()}) {
+  for (auto group : {email_sink_endpoints(), sms_sink_endpoints(), aws_sink_endpoints(), chat_sink_endpoints(),
+                     push_chat_sink_endpoints()}) {
     for (const SinkEndpoint& endpoint : group) {
       if (endpoint.matches(request)) return &endpoint;
     }
