@@ -168,6 +168,17 @@ Result<Integration> decode_one(const RedisKeys& keys, const RedisReply& document
 
 void RedisStore::get(const std::string& organization_id, const std::string& id, ReadOptions read,
                      StoreCallback<Integration> done) {
+  // An integration never changes environment, so once its location is known a read is two
+  // pipelined HGETs instead of a script: far less work for Redis on the hottest API path.
+  if (const auto it = locations_.find(id); it != locations_.end()) {
+    const std::string& location = it->second;
+    const std::string org_part = escape_key_part(organization_id) + '\t';
+    const auto parts = parse_environment_field(location);
+    if (location.compare(0, org_part.size(), org_part) == 0 && parts) {
+      get_located(organization_id, parts->second, location, id, read, std::move(done));
+      return;
+    }
+  }
   eval_script(*connection_, lua::get_integration(), {}, {keys_.prefix(), escape_key_part(organization_id), id},
               [this, organization_id, id, read, done = std::move(done)](Result<RedisReply> result) mutable {
                 auto answer = read_answer(std::move(result), "get_integration");
@@ -177,8 +188,49 @@ void RedisStore::get(const std::string& organization_id, const std::string& id, 
                 if (answer.value().status != "ok" || values.size() != 3) {
                   return done(Error{kCorrupt, "redis: unexpected answer of get_integration for " + id});
                 }
+                if (values[2].is_string()) remember_location(id, values[2].text);
                 done(decode_one(keys_, values[0], values[1], values[2], id, options_.cipher.get(), read));
               });
+}
+
+void RedisStore::get_located(const std::string& organization_id, const std::string& env, const std::string& location,
+                             const std::string& id, ReadOptions read, StoreCallback<Integration> done) {
+  struct Pending {
+    RedisReply document;
+    Error error;
+  };
+  auto pending = std::make_shared<Pending>();
+  connection_->command({"HGET", keys_.env_documents(organization_id, env), id}, [pending](Result<RedisReply> result) {
+    if (result) {
+      pending->document = std::move(result.value());
+    } else {
+      pending->error = result.error();
+    }
+  });
+  connection_->command(
+      {"HGET", keys_.env_flags(organization_id, env), id},
+      [this, pending, organization_id, location, id, read, done = std::move(done)](Result<RedisReply> result) mutable {
+        if (!pending->error.code.empty()) return done(pending->error);
+        if (!result) return done(result.error());
+        for (const RedisReply* reply : {&pending->document, &result.value()}) {
+          if (reply->is_error()) return done(Error{kUnavailable, "redis refused HGET for " + id + ": " + reply->text});
+        }
+        if (pending->document.is_nil()) {
+          // Not where it was: forget the location and let the script find out why.
+          locations_.erase(id);
+          return get(organization_id, id, read, std::move(done));
+        }
+        RedisReply where;
+        where.type = RedisReply::Type::kString;
+        where.text = location;
+        done(decode_one(keys_, pending->document, result.value(), where, id, options_.cipher.get(), read));
+      });
+}
+
+void RedisStore::remember_location(const std::string& id, const std::string& location) {
+  // Bounded: a full map is dropped rather than evicted entry by entry; misses only cost the script.
+  if (locations_.size() >= kMaxRememberedLocations) locations_.clear();
+  locations_.insert_or_assign(id, location);
 }
 
 void RedisStore::create(Integration integration, StoreCallback<Integration> done) {
@@ -206,6 +258,7 @@ void RedisStore::create(Integration integration, StoreCallback<Integration> done
                 auto flags = flags_from_json(values[0].text, "redis flags of " + integration.id);
                 if (!flags) return done(flags.error());
                 apply_flags(integration, flags.value());
+                remember_location(integration.id, environment_field(integration.organization_id, integration.environment_id));
                 notify(integration.organization_id, integration.environment_id, *version, true);
                 done(std::move(integration));
               });

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "registry/credential_cipher.h"
 #include "registry/integration_store.h"
@@ -61,6 +62,9 @@ class RedisStore final : public IntegrationStore {
   const RedisKeys& keys() const noexcept { return keys_; }
 
  private:
+  void get_located(const std::string& organization_id, const std::string& env, const std::string& location, const std::string& id,
+                   ReadOptions read, StoreCallback<Integration> done);
+  void remember_location(const std::string& id, const std::string& location);
   void notify(const std::string& org, const std::string& env, std::uint64_t version, bool local);
   void on_message(const std::string& message);
 
@@ -71,6 +75,8 @@ class RedisStore final : public IntegrationStore {
   std::unique_ptr<RedisSubscriber> subscriber_;
   std::vector<std::function<void(const std::string&, const std::string&)>> handlers_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> last_notified_;
+  static constexpr std::size_t kMaxRememberedLocations = 100'000;
+  std::unordered_map<std::string, std::string> locations_;  // _id -> "{o}\t{e}" (escaped), see get()
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -157,6 +157,29 @@ TEST_F(RedisStoreTest, CorruptDataIsReportedWithItsKey) {
       << got.error().message;
 }
 
+// A store that created an integration reads it by its remembered location (no script);
+// the answers must be those of a store that has to locate it.
+TEST_F(RedisStoreTest, RememberedLocationsAnswerLikeTheScript) {
+  auto writer = open();
+  auto reader = open();
+  ASSERT_TRUE(create(*writer, sample_integration("id-1", "one")).ok());
+  for (auto* store : {writer.get(), reader.get()}) {
+    const auto got = await<Integration>([&](auto done) { store->get("org-1", "id-1", done); });
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_EQ(got.value().identifier, "one");
+    const auto other_org = await<Integration>([&](auto done) { store->get("org-2", "id-1", done); });
+    ASSERT_FALSE(other_org.ok());
+    EXPECT_EQ(other_org.error().code, kNotFound);
+  }
+  // Gone behind the stores' backs: both give the script's answer.
+  redis_cli("hdel " + keys_.env_documents("org-1", "env-1") + " id-1");
+  const auto located = await<Integration>([&](auto done) { writer->get("org-1", "id-1", done); });
+  const auto scripted = await<Integration>([&](auto done) { reader->get("org-1", "id-1", done); });
+  ASSERT_FALSE(located.ok());
+  ASSERT_FALSE(scripted.ok());
+  EXPECT_EQ(located.error().code, scripted.error().code);
+}
+
 TEST_F(RedisStoreTest, IdsWithSeparatorsStayInTheirEnvironment) {
   auto store = open();
   ASSERT_TRUE(create(*store, sample_integration("id-1", "one", Channel::kEmail, true, "c", "a:b")).ok());
