@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of the worker, `switchboard run` (issue 5).
+"""End-to-end tests of the worker, `switchboard run` (issues 5 and 6).
 
 Each scenario starts its own mock Kafka cluster (`switchboard broker`, bootstrap file in a
 temporary directory), writes a worker config there, starts one or more workers (admin
@@ -24,6 +24,14 @@ notifications.status and notifications.dlq back with kcat and checks the deliver
                  ready, dedup errors are counted; Redis restarted on its port: dedup works again
   backpressure   webhook to a sink answering after 5 s, worker.max_in_flight = 200, 5,000
                  events: in flight never above 200, RSS stays within baseline + 100 MB
+  tls_delivery   delivery.mode = adapters, SendGrid (credentials.baseUrl) to a sink over
+                 HTTPS, delivery.ca_file = the sink's certificate: 500 events all `sent` at
+                 the first attempt with unique message ids, every sink connection TLS
+  tls_wrong_ca   the same with another sink's self-signed certificate as CA: every event
+                 `failed` with "certificate verify failed" in its error, no request reached
+                 the sink, no dead letters, the worker healthy and its offsets committed
+  provider_errors  a sink answering 30 % of requests with 503: every event `sent` after
+                 retries; attempts match the sink's counts of 503 and 202 answers
 
 kill and redis_down need Redis: run them under scripts/with_redis.sh (it exports
 SWITCHBOARD_TEST_REDIS_URL, _PORT and _SERVER). Every child runs in its own process group
@@ -222,20 +230,29 @@ class Harness:
         return p
 
     def start_sink(self, *extra):
-        name = "sink%d" % self.next_id()
-        p = self.spawn(name, [self.bin, "sink", "--port", "0", "--bind", "127.0.0.1"] + list(extra))
+        """Returns (process, plain HTTP port)."""
+        p, info = self.start_sink_info(*extra)
+        return p, info["http_port"]
 
-        def port():
+    def start_sink_info(self, *extra):
+        """Returns (process, the sink's startup line: http_port, and with --tls-port also
+        https_port and cert, the PEM path of its self-signed certificate)."""
+        name = "sink%d" % self.next_id()
+        p = self.spawn(name, [self.bin, "sink", "--port", "0", "--bind", "127.0.0.1",
+                              "--cert-dir", self.path(name + "-cert")] + list(extra))
+
+        def info():
             try:
                 with open(self.path(name + ".out")) as fh:
                     for line in fh:
                         if line.startswith("{"):
-                            return json.loads(line)["http_port"]
-            except (OSError, ValueError, KeyError):
+                            d = json.loads(line)
+                            return d if "http_port" in d else None
+            except (OSError, ValueError):
                 pass
             return None
 
-        return p, wait_until(port, 15, "sink startup line", alive=[p])
+        return p, wait_until(info, 15, "sink startup line", alive=[p])
 
     def next_id(self):
         self.counter += 1
@@ -1060,6 +1077,148 @@ def scenario_backpressure(h, args):
             "max_in_flight": int(max_if), "consumed_in_10s": int(consumed), "max_lag": int(max_lag)}
 
 
+# ---- delivery through the provider adapters (issue 6) -------------------------------------
+
+def sendgrid_integrations(h, base_url):
+    """An integrations file holding only the fixture's SendGrid integration (sg-main), its
+    credentials.baseUrl set to `base_url`: every email event routes to it, no failover."""
+    with open(INTEGRATIONS) as fh:
+        sendgrid = next(i for i in json.load(fh) if i["identifier"] == "sg-main")
+    sendgrid["credentials"]["baseUrl"] = base_url
+    f = h.path("integrations-sendgrid-%d.json" % h.next_id())
+    with open(f, "w") as fh:
+        json.dump([sendgrid], fh)
+    return f
+
+
+def adapters_config(h, name, integrations, delivery=None, **more):
+    return h.write_config(name, registry={"file": integrations},
+                          delivery=dict({"mode": "adapters"}, **(delivery or {})), **more)
+
+
+def sink_stats(port):
+    with urllib.request.urlopen("http://127.0.0.1:%d/_sink/stats" % port, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def deliver_emails(h, config, n, prefix):
+    """Starts a worker with `config`, produces `n` email events and waits for one final
+    status each. Returns (worker, status tail, event ids, statuses by event id)."""
+    status = h.tail(STATUS_TOPIC)
+    w = h.start_worker("w1", config)
+    w.wait_ready(30)
+    ids = ["%s-%04d" % (prefix, i) for i in range(n)]
+    h.produce([dumps(email_event(eid)) for eid in ids])
+    wanted = set(ids)
+    wait_until(lambda: wanted <= {s["eventId"] for s in status.snapshot() if s.get("status") in FINAL}, 45,
+               "a final status for each of %d events" % n, interval=0.2, alive=[w.proc])
+    time.sleep(0.5)  # a second status for an event would show now
+    per = by_event(status.snapshot())
+    check(not status.bad, "status topic has non-JSON records: %r" % status.bad[:3])
+    check(set(per) == wanted, "statuses for unknown events: %s" % sorted(set(per) - wanted)[:5])
+    twice = {k: [s["status"] for s in v] for k, v in per.items() if len(v) > 1}
+    check(not twice, "%d events with several statuses, e.g. %s" % (len(twice), list(twice.items())[:3]))
+    return w, status, ids, {k: v[0] for k, v in per.items()}
+
+
+def check_worker_settled(h, w):
+    """Healthy and ready, nothing in flight, no dead letters (a failed delivery is a status,
+    not a dead letter)."""
+    check(w.proc.poll() is None and w.get("/healthz")[0] == 200, "%s is not healthy" % w.name)
+    check(w.ready(), "%s is not ready: %s" % (w.name, w.get("/readyz")[1]))
+    check(w.metric("switchboard_in_flight") == 0, "events still in flight")
+    dlq = h.read_topic(DLQ_TOPIC)
+    check(not dlq, "%d dead letters, e.g. %s" % (len(dlq), dlq[:1]))
+
+
+def scenario_tls_delivery(h, args):
+    h.start_broker()
+    sink, info = h.start_sink_info("--tls-port", "0")
+    integrations = sendgrid_integrations(h, "https://127.0.0.1:%d" % info["https_port"])
+    config = adapters_config(h, "tls", integrations, delivery={"ca_file": info["cert"]})
+    n = 500
+    w, status, ids, final = deliver_emails(h, config, n, "t")
+    wrong = [(eid, s["status"], s.get("error")) for eid, s in final.items()
+             if s["status"] != "sent" or s.get("providerId") != "sendgrid" or s.get("attempts") != 1
+             or not s.get("providerMessageId")]
+    check(not wrong, "%d events not sent over TLS at the first attempt with a message id, e.g. %s"
+          % (len(wrong), wrong[:3]))
+    check(len({s["providerMessageId"] for s in final.values()}) == n, "provider message ids are not unique")
+    stats = sink_stats(info["http_port"])
+    log("tls_delivery: sink stats %s" % json.dumps(stats))
+    check(stats["by_endpoint"].get("sendgrid") == n and stats["requests"] == n,
+          "the sink counted %s SendGrid requests of %d requests, want %d"
+          % (stats["by_endpoint"], stats["requests"], n))
+    check(stats["by_status"] == {"202": n}, "sink answers %s, want %d x 202" % (stats["by_status"], n))
+    plain = stats["connections_accepted"] - stats["tls_connections_accepted"]
+    check(stats["tls_connections_accepted"] >= 1 and plain == 1,  # 1: the stats request above
+          "sink accepted %d plain and %d TLS connections: every delivery must use TLS"
+          % (plain - 1, stats["tls_connections_accepted"]))
+    check_worker_settled(h, w)
+    stop_worker(h, w, 15)
+    assert_nothing_redelivered(h, status, config, "w2")
+    return {"events": n, "tls_connections": stats["tls_connections_accepted"], "sink_requests": stats["requests"]}
+
+
+def scenario_tls_wrong_ca(h, args):
+    h.start_broker()
+    sink, info = h.start_sink_info("--tls-port", "0")
+    # Another sink's certificate: a valid self-signed CA, but not the one that signed the target's.
+    other, other_info = h.start_sink_info("--tls-port", "0")
+    h.stop(other, timeout=5)
+    check(other_info["cert"] != info["cert"], "both sinks wrote the same certificate file")
+    integrations = sendgrid_integrations(h, "https://127.0.0.1:%d" % info["https_port"])
+    config = adapters_config(h, "wrongca", integrations, delivery={"ca_file": other_info["cert"]},
+                             retry={"max_attempts": 2, "base_ms": 20, "max_ms": 100})
+    n = 200
+    w, status, ids, final = deliver_emails(h, config, n, "x")
+    verify = re.compile(r"TLS handshake with 127\.0\.0\.1:%d failed: .*certificate verify failed" % info["https_port"])
+    wrong = [(eid, s["status"], s.get("error")) for eid, s in final.items()
+             if s["status"] != "failed" or s.get("providerMessageId") or not verify.search(s.get("error") or "")]
+    check(not wrong, "%d events not `failed` with a TLS verification error, e.g. %s" % (len(wrong), wrong[:3]))
+    attempts = sorted({s["attempts"] for s in final.values()})
+    stats = sink_stats(info["http_port"])
+    log("tls_wrong_ca: attempts %s, error %r; sink stats %s"
+        % (attempts, next(iter(final.values()))["error"], json.dumps(stats)))
+    check(stats["requests"] == 0, "the sink answered %d requests although no handshake may succeed" % stats["requests"])
+    check(stats["tls_connections_accepted"] >= 1, "no TLS connection reached the sink: nothing was verified")
+    check_worker_settled(h, w)
+    stop_worker(h, w, 15)
+    assert_nothing_redelivered(h, status, config, "w2")
+    return {"events": n, "attempts": attempts, "tls_connections_refused": stats["tls_connections_accepted"]}
+
+
+def scenario_provider_errors(h, args):
+    h.start_broker()
+    error_rate = 0.3
+    sink, port = h.start_sink("--error-rate", str(error_rate), "--error-status", "503", "--seed", "42")
+    integrations = sendgrid_integrations(h, "http://127.0.0.1:%d" % port)
+    # 10 attempts: an event fails only after 10 injected 503s in a row (0.3^10 = 6e-6 each).
+    config = adapters_config(h, "errors", integrations, retry={"max_attempts": 10, "base_ms": 20, "max_ms": 200})
+    n = 500
+    w, status, ids, final = deliver_emails(h, config, n, "r")
+    not_sent = [(eid, s["status"], s.get("attempts"), s.get("error")) for eid, s in final.items()
+                if s["status"] != "sent" or not s.get("providerMessageId")]
+    check(not not_sent, "%d events not sent despite retries, e.g. %s" % (len(not_sent), not_sent[:3]))
+    attempts = [s["attempts"] for s in final.values()]
+    retried = sum(1 for a in attempts if a > 1)
+    stats = sink_stats(port)
+    log("provider_errors: %d of %d events retried, attempts max %d, total %d; sink stats %s"
+        % (retried, n, max(attempts), sum(attempts), json.dumps(stats)))
+    # Each attempt is one request; each retry follows one injected 503.
+    check(stats["requests"] == sum(attempts),
+          "the sink got %d requests for %d attempts" % (stats["requests"], sum(attempts)))
+    check(stats["by_status"].get("503", 0) == sum(attempts) - n and stats["by_status"].get("202") == n,
+          "sink answers %s for %d retries and %d sends" % (stats["by_status"], sum(attempts) - n, n))
+    check(n * error_rate * 0.6 <= retried <= n * error_rate * 1.4,
+          "%d of %d events retried; with a 503 share of %.1f about %d were expected" % (retried, n, error_rate,
+                                                                                      n * error_rate))
+    check_worker_settled(h, w)
+    stop_worker(h, w, 15)
+    return {"events": n, "retried_events": retried, "max_attempts": max(attempts),
+            "sink_503": stats["by_status"]["503"]}
+
+
 SCENARIOS = {
     "happy": scenario_happy,
     "sigterm_drain": scenario_sigterm_drain,
@@ -1067,6 +1226,9 @@ SCENARIOS = {
     "poison": scenario_poison,
     "redis_down": scenario_redis_down,
     "backpressure": scenario_backpressure,
+    "tls_delivery": scenario_tls_delivery,
+    "tls_wrong_ca": scenario_tls_wrong_ca,
+    "provider_errors": scenario_provider_errors,
 }
 
 
