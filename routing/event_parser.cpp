@@ -80,6 +80,61 @@ void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& val
   slots_[static_cast<std::size_t>(node->slot)] = value;
 }
 
+// Values no condition reads and no template renders: checked exactly as strictly as
+// walk() checks them (an event with invalid JSON anywhere is invalid), but nothing is
+// captured, converted or copied.
+error_code EventParser::skip(od::value value) {
+  od::json_type type;
+  if (auto e = value.type().get(type)) return e;
+  switch (type) {
+    case od::json_type::object: {
+      if (++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
+      od::object object;
+      if (auto e = value.get_object().get(object)) return e;
+      for (auto member : object) {
+        od::field field;
+        if (auto e = std::move(member).get(field)) return e;
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return e;
+        if (auto e = skip(field.value())) return e;
+      }
+      --depth_;
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+      if (++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
+      od::array array;
+      if (auto e = value.get_array().get(array)) return e;
+      for (auto element : array) {
+        od::value element_value;
+        if (auto e = element.get(element_value)) return e;
+        if (auto e = skip(element_value)) return e;
+      }
+      --depth_;
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+      // Unescaping is what validates escapes; strings without a backslash need none.
+      const std::string_view token = value.raw_json_token();
+      if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
+      std::string_view text;
+      return value.get_string().get(text);
+    }
+    case od::json_type::number:
+      return is_json_number(trim_number_token(value.raw_json_token())) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
+    case od::json_type::boolean: {
+      bool b = false;
+      return value.get_bool().get(b);
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (auto e = value.is_null().get(is_null)) return e;
+      return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
 error_code EventParser::walk_scalar(od::value value, od::json_type type, bool render, FieldValue& out) {
   switch (type) {
     case od::json_type::string: {
@@ -137,7 +192,9 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
     if (auto e = value.get_object().get(object)) return e;
     if (render_here) arena_.push_back('{');
     bool first = true;
-    for (auto field : object) {
+    for (auto member : object) {
+      od::field field;
+      if (auto e = std::move(member).get(field)) return e;
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return e;
       if (render_here) {
@@ -146,10 +203,13 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
         arena_.push_back(':');
       }
       first = false;
+      const FieldTable::Node* child_node = node ? table_->child(node, key) : nullptr;
+      if (child_node == nullptr && !render_here && members == nullptr) {
+        if (auto e = skip(field.value())) return e;
+        continue;
+      }
       FieldValue child;
-      od::value child_value;
-      if (auto e = field.value().get(child_value)) return e;
-      if (auto e = walk(child_value, node ? table_->child(node, key) : nullptr, render_here, child, nullptr)) return e;
+      if (auto e = walk(field.value(), child_node, render_here, child, nullptr)) return e;
       if (members != nullptr) {
         for (std::size_t k = 0; k < members->keys.size(); ++k) {
           if (members->keys[k] == key) members->values[k] = child;
@@ -179,10 +239,14 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       od::value element_value;
       if (auto e = element.get(element_value)) return e;
       if (render_here && index > 0) arena_.push_back(',');
-      FieldValue child;
-      if (auto e = walk(element_value, node ? table_->child_at(node, index) : nullptr, render_here, child, nullptr)) {
-        return e;
+      const FieldTable::Node* child_node = node ? table_->child_at(node, index) : nullptr;
+      if (child_node == nullptr && !render_here && !use.elements) {
+        if (auto e = skip(element_value)) return e;
+        ++index;
+        continue;
       }
+      FieldValue child;
+      if (auto e = walk(element_value, child_node, render_here, child, nullptr)) return e;
       if (use.elements) pending_elements_.push_back(child);
       ++index;
     }
@@ -279,15 +343,16 @@ bool EventParser::parse_subscriber(od::value value, Error& error) {
   if (auto e = value.get_object().get(object)) return fail_json(error, e);
   const FieldTable::Node* root = table_ ? table_->root(ConditionOn::kSubscriber) : nullptr;
   bool channels_seen = false;
-  for (auto field : object) {
+  for (auto member_field : object) {
+    od::field field;
+    if (auto e = std::move(member_field).get(field)) return fail_json(error, e);
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return fail_json(error, e);
     if ((key == "channels" && channels_seen) || (key == "subscriberId" && subscriber_id_seen_)) {
       return fail(error, kInvalidJson, "duplicate field \"subscriber." + std::string(key) + "\"");
     }
     channels_seen = channels_seen || key == "channels";
-    od::value member;
-    if (auto e = field.value().get(member)) return fail_json(error, e);
+    od::value member = field.value();
     const FieldTable::Node* node = root ? table_->child(root, key) : nullptr;
     if (key == "channels") {
       if (!parse_channels(member, node, error)) return false;
@@ -344,11 +409,12 @@ bool EventParser::parse_root(od::document& doc, EventView& out, Error& error, bo
   }
   std::uint32_t seen = 0;
   std::array<FieldValue, kOverrideKeys.size()> overrides{};
-  for (auto field : root) {
+  for (auto root_field : root) {
+    od::field field;
+    if (auto e = std::move(root_field).get(field)) return fail_json(error, e);
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return fail_json(error, e);
-    od::value member;
-    if (auto e = field.value().get(member)) return fail_json(error, e);
+    od::value member = field.value();
     std::uint32_t which = kRootKeyCount;
     for (std::uint32_t k = 0; k < kRootKeyCount; ++k) {
       if (kRootKeys[k] == key) which = k;

@@ -45,6 +45,7 @@ class EventParser {
   struct Capture;
   simdjson::error_code walk(simdjson::ondemand::value value, const FieldTable::Node* node, bool render,
                             FieldValue& out, Capture* members);
+  simdjson::error_code skip(simdjson::ondemand::value value);
   simdjson::error_code walk_scalar(simdjson::ondemand::value value, simdjson::ondemand::json_type type,
                                    bool render, FieldValue& out);
   bool parse_root(simdjson::ondemand::document& doc, EventView& out, Error& error, bool& restart);

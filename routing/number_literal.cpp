@@ -62,6 +62,11 @@ std::string_view trim_ascii_whitespace(std::string_view text) noexcept {
   return text;
 }
 
+bool is_json_number(std::string_view token) noexcept {
+  bool integral = false;
+  return valid_json_number(token, integral);
+}
+
 std::optional<Number> parse_json_number(std::string_view token) noexcept {
   bool integral = false;
   if (!valid_json_number(token, integral)) return std::nullopt;

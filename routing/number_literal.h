@@ -26,6 +26,9 @@ int compare_number_texts(std::string_view a, std::string_view b) noexcept;
 // A JSON number token (no surrounding whitespace). nullopt when not JSON number syntax.
 std::optional<Number> parse_json_number(std::string_view token) noexcept;
 
+// Whether `token` (no surrounding whitespace) is JSON number syntax; converts nothing.
+bool is_json_number(std::string_view token) noexcept;
+
 // A "number literal" (contract 3.3): the whole text after trimming ASCII whitespace is a
 // JSON number. No hex, no empty string, no Infinity.
 std::optional<Number> parse_number_literal(std::string_view text) noexcept;

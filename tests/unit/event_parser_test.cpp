@@ -53,7 +53,35 @@ INSTANTIATE_TEST_SUITE_P(
         "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
         "\"subscriber\": {\"subscriberId\": \"s\"}, \"content\": {\"x\": nul}}",
         "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
-        "\"subscriber\": {\"subscriberId\": \"s\"}, \"unknown\": [1 2]}"));
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"unknown\": [1 2]}",
+        // Values no condition reads are skipped without capture, but checked as strictly.
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"content\": {\"html\": \"bad \\q escape\"}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"content\": {\"n\": [1.]}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"payload\": {\"unread\": {\"k\\u12\": 1}}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"payload\": {\"unread\": [true, fals]}}",
+        "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
+        "\"subscriber\": {\"subscriberId\": \"s\"}, \"unknown\": {\"a\": {\"b\" 1}}}"));
+
+// Skipped subtrees still count towards the nesting limit.
+TEST(EventParserTest, NestingLimitAppliesToSkippedValues) {
+  auto snapshot = snapshot_with_condition();
+  std::string deep;
+  for (int i = 0; i < kMaxEventNesting + 1; ++i) deep += "[";
+  for (int i = 0; i < kMaxEventNesting + 1; ++i) deep += "]";
+  const std::string event = R"({"organizationId":"o","environmentId":"e","channel":"email","id":"z",)"
+                            R"("subscriber":{"subscriberId":"s"},"content":{"deep":)" + deep + "}}";
+  EventParser parser;
+  EventView view;
+  Error error;
+  EXPECT_FALSE(parser.parse(event, snapshot.get(), view, error));
+  const std::string shallow = R"({"organizationId":"o","environmentId":"e","channel":"email","id":"z",)"
+                              R"("subscriber":{"subscriberId":"s"},"content":{"ok":[[{"a":[1,"é",null]}]]}})";
+  EXPECT_TRUE(parser.parse(shallow, snapshot.get(), view, error)) << error.message;
+}
 
 TEST(EventParserTest, FieldsBeforeTheBucketKeysAreStillCaptured) {
   auto snapshot = snapshot_with_condition();
