@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +32,7 @@ using schema::Accessor;
 using schema::cat;
 using schema::KeySpec;
 using schema::kRedacted;
+using schema::RateLimitMap;
 using schema::Secrecy;
 using schema::StringList;
 using schema::StringMap;
@@ -180,6 +182,31 @@ std::optional<std::string> check_librdkafka_entry(const KeySpec& spec, const std
   return std::nullopt;
 }
 
+// A [delivery.rate_limits] entry as read from either source, before its checks.
+struct RateLimitFields {
+  std::optional<double> per_second;
+  std::optional<std::int64_t> burst;
+};
+
+// The entry `name` (e.g. "delivery.rate_limits.sendgrid"), or the problem with it.
+std::optional<std::string> check_rate_limit(const std::string& name, const RateLimitFields& fields,
+                                            ProviderRateLimit& out) {
+  for (const auto& [field, present] : {std::pair{"per_second", fields.per_second.has_value()},
+                                       std::pair{"burst", fields.burst.has_value()}}) {
+    if (!present) return invalid(name, cat(field, " is missing"), schema::kRateLimitForm);
+  }
+  if (!(*fields.per_second > 0) || !std::isfinite(*fields.per_second)) {
+    return invalid(cat(name, ".per_second"), cat(schema::number_text(*fields.per_second), " is out of range"),
+                   "a number greater than 0");
+  }
+  if (*fields.burst < 1 || *fields.burst > std::numeric_limits<std::uint32_t>::max()) {
+    return invalid(cat(name, ".burst"), cat(std::to_string(*fields.burst), " is out of range"),
+                   "an integer in 1..4294967295");
+  }
+  out = {*fields.per_second, static_cast<std::uint32_t>(*fields.burst)};
+  return std::nullopt;
+}
+
 // --- The TOML file.
 
 struct FileProblem {
@@ -321,6 +348,52 @@ class FileLoader {
     if (problems_.size() == problems_before) accessor.get(config_) = std::move(values);
   }
 
+  void load_value(const KeySpec& spec, const Accessor<RateLimitMap>& accessor, const toml::node& node) {
+    const auto* table = node.as_table();
+    if (table == nullptr) return wrong_type(spec, node);
+    RateLimitMap limits;
+    const std::size_t problems_before = problems_.size();
+    for (auto&& [provider, entry] : *table) {
+      const std::string name = cat(schema::dotted_name(spec), ".", provider.str());
+      const toml::node& value = entry;  // clang < 16 cannot capture structured bindings
+      if (const auto limit = read_rate_limit(name, value)) limits.emplace(provider.str(), *limit);
+    }
+    if (problems_.size() == problems_before) accessor.get(config_) = std::move(limits);
+  }
+
+  std::optional<ProviderRateLimit> read_rate_limit(const std::string& name, const toml::node& node) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      report(node.source(), invalid(name, cat("got ", type_of(node)), schema::kRateLimitForm));
+      return std::nullopt;
+    }
+    RateLimitFields fields;
+    bool readable = true;
+    for (auto&& [field, value] : *table) {
+      const std::string field_name = cat(name, ".", field.str());
+      if (field == "per_second" && value.is_number()) {
+        fields.per_second = value.is_integer() ? static_cast<double>(value.as_integer()->get())
+                                               : value.as_floating_point()->get();
+      } else if (field == "burst" && value.is_integer()) {
+        fields.burst = value.as_integer()->get();
+      } else if (field == "per_second" || field == "burst") {
+        report(value.source(), invalid(field_name, cat("got ", type_of(value)),
+                                       field == "burst" ? "an integer" : "a number"));
+        readable = false;
+      } else {
+        report(field.source(), cat("unknown key ", field_name, " (known keys: per_second, burst)"));
+        readable = false;
+      }
+    }
+    if (!readable) return std::nullopt;
+    ProviderRateLimit limit;
+    if (auto problem = check_rate_limit(name, fields, limit)) {
+      report(node.source(), std::move(*problem));
+      return std::nullopt;
+    }
+    return limit;
+  }
+
   // Unquoted dotted names (security.protocol = "SSL") are nested tables in TOML; joining
   // them back lets operators write librdkafka properties either way.
   void flatten(const KeySpec& spec, const toml::table& table, const std::string& prefix, StringMap& out) {
@@ -429,6 +502,14 @@ std::optional<std::int64_t> parse_integer_text(std::string_view text) {
   return value;
 }
 
+// Decimal numbers as text ("100", "0.5", "1e3"); nothing else.
+std::optional<double> parse_number_text(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || end != text.data() + text.size() || error != std::errc()) return std::nullopt;
+  return value;
+}
+
 class EnvironmentLoader {
  public:
   explicit EnvironmentLoader(Config& config) : config_(config) {}
@@ -448,13 +529,18 @@ class EnvironmentLoader {
     std::vector<std::string> candidates;
     for (const KeySpec* spec : schema::keys_of(section->name)) {
       const std::string key = upper(spec->key);
-      if (std::holds_alternative<Accessor<StringMap>>(spec->field)) {
+      if (schema::is_keyed_table(*spec)) {
         if (key_part.starts_with(key + "_") && key_part.size() > key.size() + 1) {
-          return apply_map_entry(*spec, variable, key_part.substr(key.size() + 1), value);
+          const std::string_view entry = key_part.substr(key.size() + 1);
+          return std::visit([&](const auto& accessor) { apply_entry(*spec, accessor, variable, entry, value); },
+                            spec->field);
         }
         if (key_part == key) {
-          return report(variable, cat(schema::dotted_name(*spec), ": set one property per variable, e.g. ",
-                                      schema::env_var_name(*spec), "SECURITY_PROTOCOL=SASL_SSL"));
+          const bool rate_limits = std::holds_alternative<Accessor<RateLimitMap>>(spec->field);
+          const std::string_view example =
+              rate_limits ? "SENDGRID=per_second=100,burst=200" : "SECURITY_PROTOCOL=SASL_SSL";
+          return report(variable, cat(schema::dotted_name(*spec), ": set one ", rate_limits ? "provider" : "property",
+                                      " per variable, e.g. ", schema::env_var_name(*spec), example));
         }
       } else if (key_part == key) {
         return std::visit([&](const auto& accessor) { apply_value(*spec, accessor, variable, value); },
@@ -535,14 +621,17 @@ class EnvironmentLoader {
     if (problems.empty()) accessor.get(config_) = std::move(keys);
   }
 
-  void apply_value(const KeySpec&, const Accessor<StringMap>&, const std::string&, const std::string&) {
-    // Unreachable: tables are set one entry per variable (apply_map_entry).
-  }
+  // Keyed tables are set one entry per variable (apply_entry), and only they have entries.
+  template <typename T>
+    requires std::is_same_v<T, StringMap> || std::is_same_v<T, RateLimitMap>
+  void apply_value(const KeySpec&, const Accessor<T>&, const std::string&, const std::string&) {}
+  template <typename T>
+  void apply_entry(const KeySpec&, const Accessor<T>&, const std::string&, std::string_view, const std::string&) {}
 
   // SWITCHBOARD_KAFKA_LIBRDKAFKA_SASL_PASSWORD=x sets "sasl.password": librdkafka names
   // are lowercase and dotted, which variable names cannot be.
-  void apply_map_entry(const KeySpec& spec, const std::string& variable, std::string_view name,
-                       const std::string& value) {
+  void apply_entry(const KeySpec& spec, const Accessor<StringMap>&, const std::string& variable, std::string_view name,
+                   const std::string& value) {
     std::string property(name);
     for (char& c : property) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -550,6 +639,30 @@ class EnvironmentLoader {
     }
     if (auto problem = check_librdkafka_entry(spec, property, value)) return report(variable, std::move(*problem));
     std::get<Accessor<StringMap>>(spec.field).get(config_)[property] = value;
+  }
+
+  // SWITCHBOARD_DELIVERY_RATE_LIMITS_ONE_SIGNAL="per_second=10,burst=20" sets "one-signal":
+  // providerIds are lowercase with dashes, which variable names cannot be.
+  void apply_entry(const KeySpec& spec, const Accessor<RateLimitMap>& accessor, const std::string& variable,
+                   std::string_view provider_part, const std::string& value) {
+    std::string provider(provider_part);
+    for (char& c : provider) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c == '_') c = '-';
+    }
+    const std::string name = cat(schema::dotted_name(spec), ".", provider);
+    RateLimitFields fields;
+    for (const auto part : split(value, ',')) {
+      const auto equals = part.find('=');
+      const std::string_view field = trim(part.substr(0, equals));
+      const std::string_view text = equals == std::string_view::npos ? "" : trim(part.substr(equals + 1));
+      if (field == "per_second" && (fields.per_second = parse_number_text(text))) continue;
+      if (field == "burst" && (fields.burst = parse_integer_text(text))) continue;
+      return report(variable, invalid(name, cat(in_quotes(value), " is not understood"), schema::kRateLimitEnvForm));
+    }
+    ProviderRateLimit limit;
+    if (auto problem = check_rate_limit(name, fields, limit)) return report(variable, std::move(*problem));
+    accessor.get(config_)[provider] = limit;
   }
 
   void report(const std::string& variable, std::string text) {

@@ -15,6 +15,7 @@ using schema::Accessor;
 using schema::cat;
 using schema::KeySpec;
 using schema::kRedacted;
+using schema::RateLimitMap;
 using schema::Secrecy;
 using schema::StringList;
 using schema::StringMap;
@@ -103,6 +104,7 @@ struct InlineValue {
   }
   std::string operator()(const std::vector<ApiKey>& keys) const { return keys.empty() ? "[]" : "<table>"; }
   std::string operator()(const StringMap& values) const { return values.empty() ? "{}" : "<table>"; }
+  std::string operator()(const RateLimitMap& values) const { return values.empty() ? "{}" : "<table>"; }
 };
 
 std::string inline_value(const KeySpec& spec, const Config& config) {
@@ -112,7 +114,7 @@ std::string inline_value(const KeySpec& spec, const Config& config) {
 // Keys printed as [header] / [[header]] blocks, which TOML wants after a section's plain
 // keys. An empty [[api.keys]] cannot be written as a header: it stays inline ("keys = []").
 bool renders_as_header(const KeySpec& spec, const Config& config) {
-  if (std::holds_alternative<Accessor<StringMap>>(spec.field)) return true;
+  if (schema::is_keyed_table(spec)) return true;
   if (const auto* keys = std::get_if<Accessor<std::vector<ApiKey>>>(&spec.field)) return !keys->read(config).empty();
   return false;
 }
@@ -124,6 +126,14 @@ void append_header_block(std::string& out, const KeySpec& spec, const Config& co
     for (const auto& [property, value] : accessor->read(config)) {
       const bool hide = schema::is_sensitive_librdkafka_property(property) && !value.empty();
       out += cat(toml_key(property), " = ", toml_string(hide ? kRedacted : std::string_view(value)), "\n");
+    }
+    return;
+  }
+  if (const auto* accessor = std::get_if<Accessor<RateLimitMap>>(&spec.field)) {
+    out += cat("[", name, "]\n");
+    for (const auto& [provider, limit] : accessor->read(config)) {
+      out += cat(toml_key(provider), " = { per_second = ", schema::number_text(limit.per_second),
+                 ", burst = ", std::to_string(limit.burst), " }\n");
     }
     return;
   }
@@ -162,6 +172,9 @@ std::string env_cell(const KeySpec& spec) {
   if (std::holds_alternative<Accessor<StringMap>>(spec.field)) {
     return code(cat(schema::env_var_name(spec), "<PROPERTY>"));
   }
+  if (std::holds_alternative<Accessor<RateLimitMap>>(spec.field)) {
+    return code(cat(schema::env_var_name(spec), "<PROVIDER>"));
+  }
   return code(schema::env_var_name(spec));
 }
 
@@ -172,6 +185,9 @@ std::string description_cell(const KeySpec& spec) {
   } else if (std::holds_alternative<Accessor<StringMap>>(spec.field)) {
     text += cat(" Environment: one variable per property, `_` standing for `.` (`", schema::env_var_name(spec),
                 "SASL_PASSWORD` sets `sasl.password`).");
+  } else if (std::holds_alternative<Accessor<RateLimitMap>>(spec.field)) {
+    text += cat(" Environment: one variable per provider, `_` standing for `-` (`", schema::env_var_name(spec),
+                "ONE_SIGNAL=", schema::kRateLimitEnvForm, "` sets `one-signal`).");
   } else if (std::holds_alternative<Accessor<bool>>(spec.field)) {
     text += " Environment: `true`, `false`, `1` or `0`.";
   } else if (std::holds_alternative<Accessor<StringList>>(spec.field)) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <limits>
 
 namespace switchboard::config::schema {
@@ -17,7 +19,8 @@ constexpr SectionSpec kSections[] = {
     {"kafka", "The Kafka consumer group the worker joins and the topics it reads and writes."},
     {"worker", "The worker process: admin endpoints, concurrency, shutdown."},
     {"retry", "Retries of failed deliveries, with exponential back-off."},
-    {"delivery", "Outbound HTTP requests to providers."},
+    {"delivery", "Outbound requests to providers: timeouts, connections and rate limits."},
+    {"breaker", "Circuit breakers: an integration that keeps failing is skipped (failed over) for a while."},
     {"log", "Logging."},
 };
 
@@ -128,10 +131,11 @@ constexpr KeySpec kKeys[] = {
     {"delivery", "timeout_ms", field<&Config::delivery, &DeliveryConfig::timeout_ms>(), positive(), kPlain,
      "Time limit of one request to a provider (connect, TLS, answer), in milliseconds."},
     {"delivery", "max_queue_ms", field<&Config::delivery, &DeliveryConfig::max_queue_ms>(), positive(), kPlain,
-     "Longest a delivery may wait for a free connection before it fails, in milliseconds."},
+     "Longest a delivery waits for its integration's rate limit, in milliseconds; when the next token is further "
+     "away, the attempt fails as retryable (retried, then failed over)."},
     {"delivery", "max_connections_per_host", field<&Config::delivery, &DeliveryConfig::max_connections_per_host>(),
      positive(), kPlain,
-     "Most concurrent connections to one provider host; further deliveries wait (see max_queue_ms)."},
+     "Most concurrent connections to one provider host; further deliveries queue for a free one."},
     {"delivery", "ca_file", field<&Config::delivery, &DeliveryConfig::ca_file>(), any_value(), kPlain,
      "Extra CA certificates (PEM file) trusted for provider TLS, e.g. a private CA; empty: the system's CAs only."},
     {"delivery", "mode", field<&Config::delivery, &DeliveryConfig::mode>(), one_of("adapters|null|webhook"), kPlain,
@@ -140,6 +144,20 @@ constexpr KeySpec kKeys[] = {
     {"delivery", "webhook_url", field<&Config::delivery, &DeliveryConfig::webhook_url>(), any_value(), kPlain,
      "With mode = webhook: the URL every delivery is POSTed to; empty: the integration's credentials.webhookUrl "
      "or baseUrl."},
+    {"delivery", "rate_limits", field<&Config::delivery, &DeliveryConfig::rate_limits>(), any_value(), kPlain,
+     "Default rate limit per providerId, e.g. sendgrid = { per_second = 100, burst = 200 }, for integrations "
+     "without configurations.rateLimit; providers not listed are unlimited. Limits apply per worker process: "
+     "set a provider's global limit divided by the number of replicas."},
+
+    // [breaker]
+    {"breaker", "failure_threshold", field<&Config::breaker, &BreakerConfig::failure_threshold>(), positive(), kPlain,
+     "Consecutive retryable failures of one integration, within window_ms, that open its circuit: deliveries "
+     "then skip it and fail over at once."},
+    {"breaker", "window_ms", field<&Config::breaker, &BreakerConfig::window_ms>(), positive(), kPlain,
+     "How close together those failures must be, in milliseconds."},
+    {"breaker", "cooldown_ms", field<&Config::breaker, &BreakerConfig::cooldown_ms>(), positive(), kPlain,
+     "How long an open circuit stays open, in milliseconds; then one delivery probes the integration: success "
+     "closes the circuit, a retryable failure opens it again."},
 
     // [log]
     {"log", "level", field<&Config::log, &LogConfig::level>(), one_of("trace|debug|info|warn|error"), kPlain,
@@ -194,15 +212,19 @@ std::vector<const KeySpec*> keys_of(std::string_view section) {
 }
 
 bool is_table_valued(const KeySpec& spec) {
-  return std::holds_alternative<Accessor<std::vector<ApiKey>>>(spec.field) ||
-         std::holds_alternative<Accessor<StringMap>>(spec.field);
+  return std::holds_alternative<Accessor<std::vector<ApiKey>>>(spec.field) || is_keyed_table(spec);
+}
+
+bool is_keyed_table(const KeySpec& spec) {
+  return std::holds_alternative<Accessor<StringMap>>(spec.field) ||
+         std::holds_alternative<Accessor<RateLimitMap>>(spec.field);
 }
 
 std::string dotted_name(const KeySpec& spec) { return cat(spec.section, ".", spec.key); }
 
 std::string env_var_name(const KeySpec& spec) {
   std::string name = cat("SWITCHBOARD_", upper(spec.section), "_", upper(spec.key));
-  if (std::holds_alternative<Accessor<StringMap>>(spec.field)) name += "_";
+  if (is_keyed_table(spec)) name += "_";
   return name;
 }
 
@@ -222,6 +244,7 @@ std::string type_name(const KeySpec& spec) {
   if (std::holds_alternative<Accessor<std::vector<ApiKey>>>(spec.field)) {
     return "array of tables {key, organization_id, environment_id}";
   }
+  if (std::holds_alternative<Accessor<RateLimitMap>>(spec.field)) return "table, providerId → {per_second, burst}";
   return "table, string → string";
 }
 
@@ -243,6 +266,9 @@ std::string expected_form(const KeySpec& spec) {
   if (std::holds_alternative<Accessor<StringList>>(spec.field)) return "an array of strings";
   if (std::holds_alternative<Accessor<std::vector<ApiKey>>>(spec.field)) {
     return cat("[[", dotted_name(spec), "]] tables, each with string key, organization_id and environment_id");
+  }
+  if (std::holds_alternative<Accessor<RateLimitMap>>(spec.field)) {
+    return cat("a table of providerId = ", kRateLimitForm);
   }
   return "a table of librdkafka properties with string, integer or boolean values";
 }
@@ -268,6 +294,14 @@ std::string_view librdkafka_property_owner(std::string_view name) {
     if (property == name) return owner;
   }
   return {};
+}
+
+std::string number_text(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 std::optional<bool> parse_bool_text(std::string_view text) {

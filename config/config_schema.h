@@ -62,12 +62,14 @@ struct Accessor {
 
 using StringList = std::vector<std::string>;
 using StringMap = std::map<std::string, std::string>;
+using RateLimitMap = std::map<std::string, ProviderRateLimit>;
 
 // The key's type is the alternative held: string, uint16, uint32, bool, string list, the
-// [[api.keys]] array of tables, or a free string→string table ([kafka.librdkafka]).
+// [[api.keys]] array of tables, a free string→string table ([kafka.librdkafka]), or a
+// table of providerId = { per_second, burst } ([delivery.rate_limits]).
 using Field = std::variant<Accessor<std::string>, Accessor<std::uint16_t>, Accessor<std::uint32_t>,
                            Accessor<bool>, Accessor<StringList>, Accessor<std::vector<ApiKey>>,
-                           Accessor<StringMap>>;
+                           Accessor<StringMap>, Accessor<RateLimitMap>>;
 
 template <typename M>
 struct MemberTraits;
@@ -110,11 +112,13 @@ const SectionSpec* find_section(std::string_view name);
 const KeySpec* find_key(std::string_view section, std::string_view key);
 std::vector<const KeySpec*> keys_of(std::string_view section);
 
-bool is_table_valued(const KeySpec& spec);  // [[api.keys]], [kafka.librdkafka]: printed after plain keys
+bool is_table_valued(const KeySpec& spec);  // [[api.keys]], [kafka.librdkafka]...: printed after plain keys
+// Tables set one entry per environment variable ([kafka.librdkafka], [delivery.rate_limits]).
+bool is_keyed_table(const KeySpec& spec);
 
 std::string dotted_name(const KeySpec& spec);  // "kafka.brokers"
-// "SWITCHBOARD_KAFKA_BROKERS"; for a string→string table, the prefix of one variable per
-// entry: "SWITCHBOARD_KAFKA_LIBRDKAFKA_".
+// "SWITCHBOARD_KAFKA_BROKERS"; for a keyed table, the prefix of one variable per entry:
+// "SWITCHBOARD_KAFKA_LIBRDKAFKA_".
 std::string env_var_name(const KeySpec& spec);
 std::string type_name(const KeySpec& spec);      // for the reference: "uint16 (1..65535)"
 std::string expected_form(const KeySpec& spec);  // for errors: "an integer in 1..65535"
@@ -124,6 +128,14 @@ bool is_sensitive_librdkafka_property(std::string_view name);
 // The key that owns a librdkafka property ("bootstrap.servers" → "kafka.brokers"), or
 // empty: such properties are rejected in [kafka.librdkafka] so that one value wins.
 std::string_view librdkafka_property_owner(std::string_view name);
+
+// How a [delivery.rate_limits] entry is written, for errors and the reference.
+inline constexpr std::string_view kRateLimitForm = "{ per_second = N, burst = M }, N > 0, M >= 1";
+// The environment's spelling of one: "per_second=N,burst=M".
+inline constexpr std::string_view kRateLimitEnvForm = "per_second=N,burst=M";
+
+// A number in its shortest round-trip form, valid TOML: "100", "0.5", "1e+300".
+std::string number_text(double value);
 
 // "true"/"false"/"1"/"0" (case-insensitive) as environment variables spell booleans.
 std::optional<bool> parse_bool_text(std::string_view text);

@@ -92,15 +92,33 @@ struct RetryConfig {
   bool operator==(const RetryConfig&) const = default;
 };
 
+// A provider's default token bucket ([delivery.rate_limits] entry), for its integrations
+// without configurations.rateLimit.
+struct ProviderRateLimit {
+  double per_second = 0;    // > 0
+  std::uint32_t burst = 0;  // >= 1
+
+  bool operator==(const ProviderRateLimit&) const = default;
+};
+
 struct DeliveryConfig {
   std::uint32_t timeout_ms = 10000;
-  std::uint32_t max_queue_ms = 2000;
+  std::uint32_t max_queue_ms = 2000;  // longest wait for a rate-limit token
   std::uint32_t max_connections_per_host = 64;
   std::string ca_file;  // extra CA bundle (tests use the sink's certificate)
   std::string mode = "adapters";  // adapters | null | webhook
   std::string webhook_url;        // mode = webhook: where every delivery is POSTed (empty: the integration's)
+  std::map<std::string, ProviderRateLimit> rate_limits;  // [delivery.rate_limits]: by providerId
 
   bool operator==(const DeliveryConfig&) const = default;
+};
+
+struct BreakerConfig {
+  std::uint32_t failure_threshold = 5;
+  std::uint32_t window_ms = 10000;
+  std::uint32_t cooldown_ms = 30000;
+
+  bool operator==(const BreakerConfig&) const = default;
 };
 
 struct LogConfig {
@@ -117,6 +135,7 @@ struct Config {
   WorkerConfig worker;
   RetryConfig retry;
   DeliveryConfig delivery;
+  BreakerConfig breaker;
   LogConfig log;
 
   bool operator==(const Config&) const = default;

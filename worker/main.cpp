@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   add_api_command(app, runner);
   add_registry_command(app, runner);
   add_run_command(app, runner);
+  add_dlq_command(app, runner);
+  add_loadgen_command(app, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,5 +1,6 @@
 #include "worker/worker_process.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -22,12 +23,15 @@
 #include "registry/redis_reply.h"
 #include "registry/registry_factory.h"
 #include "registry/snapshot_cache.h"
+#include "routing/provider_catalog.h"
 #include "worker/asio_scheduler.h"
 #include "worker/http/http_server.h"
+#include "worker/inbox/inbox_provider.h"
 #include "worker/kafka/consumer.h"
 #include "worker/kafka/offset_tracker.h"
 #include "worker/kafka/producer.h"
 #include "worker/logging.h"
+#include "worker/metrics/delivery_metrics.h"
 #include "worker/metrics/metrics.h"
 #include "worker/pipeline/pipeline.h"
 #include "worker/pipeline/redis_dedup_store.h"
@@ -96,6 +100,7 @@ class WorkerProcess {
   std::unique_ptr<registry::SnapshotCache> cache_;
   std::unique_ptr<providers::HttpClient> http_;
   providers::ProviderSet providers_;
+  std::unique_ptr<metrics::DeliveryMetrics> delivery_metrics_;
   std::unique_ptr<providers::DeliveryExecutor> executor_;
   std::unique_ptr<DedupStore> dedup_;
   std::unique_ptr<kafka::KafkaProducer> producer_;
@@ -131,12 +136,28 @@ void WorkerProcess::build_providers() {
   } else {
     // Provider ids without an adapter fail over as "not supported by this worker".
     providers::add_all_adapters(providers_, *http_);
+    if (auto inbox = make_inbox_provider(io_, config_.registry)) providers_.add({"novu"}, std::move(inbox));
   }
-  providers::RetryPolicy policy;
-  policy.max_attempts = config_.retry.max_attempts;
-  policy.base = milliseconds(config_.retry.base_ms);
-  policy.max = milliseconds(config_.retry.max_ms);
-  executor_ = std::make_unique<providers::DeliveryExecutor>(providers_, scheduler_, policy);
+  providers::DeliveryPolicy policy;
+  policy.retry.max_attempts = config_.retry.max_attempts;
+  policy.retry.base = milliseconds(config_.retry.base_ms);
+  policy.retry.max = milliseconds(config_.retry.max_ms);
+  policy.rate_limit.max_queue = milliseconds(config_.delivery.max_queue_ms);
+  for (const auto& entry : config_.delivery.rate_limits) {
+    const std::string& provider_id = entry.first;
+    const bool known = std::any_of(routing::kAllChannels.begin(), routing::kAllChannels.end(),
+                                   [&](routing::Channel c) { return routing::provider_belongs_to(provider_id, c); });
+    // A misspelt provider would silently stay unlimited.
+    if (!known) throw std::runtime_error("delivery.rate_limits." + provider_id + ": not a known providerId");
+    policy.rate_limit.provider_defaults[provider_id] = routing::RateLimit{entry.second.per_second, entry.second.burst};
+  }
+  policy.breaker.failure_threshold = config_.breaker.failure_threshold;
+  policy.breaker.window = milliseconds(config_.breaker.window_ms);
+  policy.breaker.cooldown = milliseconds(config_.breaker.cooldown_ms);
+  // One executor on the one io_context thread: rate limits and breakers are per process.
+  delivery_metrics_ = std::make_unique<metrics::DeliveryMetrics>(metrics_);
+  executor_ = std::make_unique<providers::DeliveryExecutor>(providers_, scheduler_, std::move(policy),
+                                                            delivery_metrics_.get());
 }
 
 bool WorkerProcess::ready(std::string& why) const {

@@ -227,6 +227,12 @@ TEST_F(ApiTest, InvalidIntegrationsAre400WithPathsAndNothingIsWritten) {
       {R"({"providerId":"sendgrid","channel":"email","conditions":[{"value":"AND","children":[)"
        R"({"on":"payload","field":"a","operator":"BETWEEN","value":"1"}]}]})",
        "conditions[0].children[0].value"},
+      {R"({"providerId":"sendgrid","channel":"email","configurations":{"rateLimit":{"perSecond":0,"burst":1}}})",
+       "configurations.rateLimit.perSecond"},
+      {R"({"providerId":"sendgrid","channel":"email","configurations":{"rateLimit":{"perSecond":5,"burst":0}}})",
+       "configurations.rateLimit.burst"},
+      {R"({"providerId":"sendgrid","channel":"email","configurations":{"rateLimit":{"perSecond":5}}})",
+       "configurations.rateLimit.burst"},
   };
   for (const Case& c : cases) {
     const HttpResponse r = send("POST", "/v1/integrations", c.body);

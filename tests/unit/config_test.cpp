@@ -152,6 +152,10 @@ Config full_config() {
   config.delivery.max_queue_ms = 100;
   config.delivery.max_connections_per_host = 8;
   config.delivery.ca_file = "/etc/ssl/private-ca.pem";
+  config.delivery.rate_limits = {{"sendgrid", {100, 200}}, {"one-signal", {0.5, 1}}};
+  config.breaker.failure_threshold = 3;
+  config.breaker.window_ms = 2000;
+  config.breaker.cooldown_ms = 60000;
   config.log.level = "debug";
   return config;
 }
@@ -227,6 +231,15 @@ max_queue_ms = 100
 max_connections_per_host = 8
 ca_file = "/etc/ssl/private-ca.pem"
 
+[delivery.rate_limits]
+sendgrid = { per_second = 100, burst = 200 }
+one-signal = { per_second = 0.5, burst = 1 }
+
+[breaker]
+failure_threshold = 3
+window_ms = 2000
+cooldown_ms = 60000
+
 [log]
 level = "debug"
 )toml";
@@ -286,7 +299,7 @@ TEST(ConfigLoad, UnknownKeyWithoutCloseMatchHasNoSuggestion) {
 TEST(ConfigLoad, UnknownSection) {
   const std::string error = load_error("[kafkaa]\nbrokers = \"x\"\n");
   EXPECT_THAT(error, HasSubstr("FILE:1:2: unknown section [kafkaa], did you mean kafka?"));
-  EXPECT_THAT(error, HasSubstr("known sections: api, registry, routing, kafka, worker, retry, delivery, log"));
+  EXPECT_THAT(error, HasSubstr("known sections: api, registry, routing, kafka, worker, retry, delivery, breaker, log"));
 }
 
 TEST(ConfigLoad, TopLevelKeyIsRejected) {
@@ -501,6 +514,54 @@ TEST(ConfigLibrdkafka, OneEnvironmentVariablePerProperty) {
   EXPECT_THAT(env_error({"SWITCHBOARD_KAFKA_LIBRDKAFKA=x"}),
               HasSubstr("kafka.librdkafka: set one property per variable, e.g. "
                         "SWITCHBOARD_KAFKA_LIBRDKAFKA_SECURITY_PROTOCOL=SASL_SSL"));
+}
+
+// --- [delivery.rate_limits].
+
+TEST(ConfigRateLimits, BadEntriesNameTheProviderAndTheAcceptedForm) {
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = 0, burst = 1 }\n"),
+              HasSubstr("FILE:2:12: delivery.rate_limits.sendgrid.per_second: 0 is out of range (expected a number "
+                        "greater than 0)"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = 1, burst = 0 }\n"),
+              HasSubstr("delivery.rate_limits.sendgrid.burst: 0 is out of range (expected an integer in "
+                        "1..4294967295)"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = 1 }\n"),
+              HasSubstr("delivery.rate_limits.sendgrid: burst is missing (expected { per_second = N, burst = M }"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = 1, burst = 1.5 }\n"),
+              HasSubstr("delivery.rate_limits.sendgrid.burst: got a floating-point number (expected an integer)"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = \"1\", burst = 1 }\n"),
+              HasSubstr("delivery.rate_limits.sendgrid.per_second: got a string (expected a number)"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = { per_second = 1, burst = 1, per_minute = 5 }\n"),
+              HasSubstr("unknown key delivery.rate_limits.sendgrid.per_minute (known keys: per_second, burst)"));
+  EXPECT_THAT(load_error("[delivery.rate_limits]\nsendgrid = \"100/200\"\n"),
+              HasSubstr("delivery.rate_limits.sendgrid: got a string (expected { per_second = N, burst = M }"));
+  EXPECT_THAT(load_error("[delivery]\nrate_limits = 5\n"),
+              HasSubstr("delivery.rate_limits: got an integer (expected a table of providerId = {"));
+}
+
+TEST(ConfigRateLimits, OneEnvironmentVariablePerProvider) {
+  const Config config = load_text("[delivery.rate_limits]\nsendgrid = { per_second = 100, burst = 200 }\n",
+                                  {"SWITCHBOARD_DELIVERY_RATE_LIMITS_ONE_SIGNAL= per_second=2.5 , burst=5"});
+  EXPECT_EQ(config.delivery.rate_limits,
+            (std::map<std::string, ProviderRateLimit>{{"one-signal", {2.5, 5}}, {"sendgrid", {100, 200}}}));
+  EXPECT_EQ(load_text("", {"SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID=burst=1,per_second=1"}).delivery.rate_limits,
+            (std::map<std::string, ProviderRateLimit>{{"sendgrid", {1, 1}}}));
+  EXPECT_THAT(env_error({"SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID=100/200"}),
+              HasSubstr("environment SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID: delivery.rate_limits.sendgrid: "
+                        "\"100/200\" is not understood (expected per_second=N,burst=M)"));
+  EXPECT_THAT(env_error({"SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID=per_second=-1,burst=1"}),
+              HasSubstr("delivery.rate_limits.sendgrid.per_second: -1 is out of range"));
+  EXPECT_THAT(env_error({"SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID=per_second=1"}),
+              HasSubstr("delivery.rate_limits.sendgrid: burst is missing"));
+  EXPECT_THAT(env_error({"SWITCHBOARD_DELIVERY_RATE_LIMITS=x"}),
+              HasSubstr("delivery.rate_limits: set one provider per variable, e.g. "
+                        "SWITCHBOARD_DELIVERY_RATE_LIMITS_SENDGRID=per_second=100,burst=200"));
+}
+
+TEST(ConfigRateLimits, RenderedAsInlineTables) {
+  EXPECT_THAT(render_config(full_config()),
+              HasSubstr("[delivery.rate_limits]\none-signal = { per_second = 0.5, burst = 1 }\n"
+                        "sendgrid = { per_second = 100, burst = 200 }\n"));
 }
 
 // --- Environment overrides.

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "providers/adapters/push_apns.h"
 #include "routing/integration_json.h"
 #include "routing/timestamp.h"
 #include "worker/api/integration_writer.h"
@@ -40,10 +41,10 @@ constexpr std::size_t kIdentifierSuffixHex = 6;
 
 // ---- routes ---------------------------------------------------------------------------------
 
-enum RouteId : std::size_t { kHealthz, kReadyz, kList, kActive, kCreate, kGet, kUpdate, kDelete, kSetPrimary };
+enum RouteId : std::size_t { kHealthz, kReadyz, kList, kActive, kCreate, kGet, kUpdate, kDelete, kSetPrimary, kInbox };
 
 // Matched in this order: /active comes before /{id}.
-constexpr std::array<ApiRoute, 9> kRoutes = {{
+constexpr std::array<ApiRoute, 10> kRoutes = {{
     {"GET", "/healthz", false},
     {"GET", "/readyz", false},
     {"GET", "/v1/integrations", true},
@@ -53,6 +54,7 @@ constexpr std::array<ApiRoute, 9> kRoutes = {{
     {"PUT", "/v1/integrations/{id}", true},
     {"DELETE", "/v1/integrations/{id}", true},
     {"POST", "/v1/integrations/{id}/set-primary", true},
+    {"GET", "/v1/inbox/{subscriberId}", true},
 }};
 
 // "GET /v1/integrations/{id}", quoted for a log line.
@@ -60,7 +62,7 @@ std::string route_name(RouteId route) {
   return worker::log_quote(std::string(kRoutes[route].method) + " " + std::string(kRoutes[route].path));
 }
 
-// True when `path` fits `pattern`; the `{id}` segment, if any, goes to `id`.
+// True when `path` fits `pattern`; the `{...}` segment, if any, goes to `id`.
 bool match_path(std::string_view pattern, std::string_view path, std::string& id) {
   while (!pattern.empty() || !path.empty()) {
     if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
@@ -68,7 +70,7 @@ bool match_path(std::string_view pattern, std::string_view path, std::string& id
     path.remove_prefix(1);
     const std::string_view want = pattern.substr(0, pattern.find('/'));
     const std::string_view got = path.substr(0, path.find('/'));
-    if (want == "{id}") {
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
       if (got.empty()) return false;
       id = std::string(got);
     } else if (want != got) {
@@ -194,6 +196,14 @@ std::string slug(std::string_view text) {
 
 std::string dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// Providers the worker cannot deliver through are refused on write, so nobody configures
+// an integration that would only ever fail over (apns needs HTTP/2; see providers/README.md).
+void refuse_unsupported_provider(const Integration& integration, ValidationErrors& errors) {
+  if (integration.provider_id == "apns") {
+    errors.push_back({"providerId", std::string(providers::kApnsUnsupported) + "; deliver to iOS devices through fcm"});
+  }
+}
+
 // ---- answers ----------------------------------------------------------------------------------
 
 // What a route produced. `record_body` is what an idempotency record keeps when it must
@@ -308,6 +318,7 @@ struct IntegrationsApi::Impl : std::enable_shared_from_this<IntegrationsApi::Imp
   void update(const CallPtr& call);
   void remove(const CallPtr& call);
   void set_primary(const CallPtr& call);
+  void inbox(const CallPtr& call);
   // Loads the caller's integration {id}, answering 404 (or the store error) itself.
   void with_integration(const CallPtr& call, registry::ReadOptions read, std::function<void(Integration)> next);
 
@@ -430,6 +441,8 @@ void IntegrationsApi::Impl::execute(const CallPtr& call) {
       return remove(call);
     case kSetPrimary:
       return set_primary(call);
+    case kInbox:
+      return inbox(call);
     case kHealthz:
     case kReadyz:
       break;
@@ -704,6 +717,7 @@ void IntegrationsApi::Impl::create(const CallPtr& call) {
 
   ValidationErrors errors;
   auto integration = routing::integration_from_json(doc, "", {.require_id = false}, errors);
+  if (integration) refuse_unsupported_provider(*integration, errors);
   if (!integration || !errors.empty()) return finish(call, validation_reply(errors));
   integration->id = options.random_hex(24);
   // `check: true` would verify the credentials with the provider; no provider adapter
@@ -750,6 +764,7 @@ void IntegrationsApi::Impl::update(const CallPtr& call) {
     if (!errors.empty()) return self->finish(call, validation_reply(errors));
     doc["updatedAt"] = self->now_text();
     auto merged = routing::integration_from_json(doc, "", {.require_id = true}, errors);
+    if (merged) refuse_unsupported_provider(*merged, errors);
     if (!merged || !errors.empty()) return self->finish(call, validation_reply(errors));
     const std::string identifier = merged->identifier;
     self->store.update(std::move(*merged), [self, call, identifier](Result<Integration> result) {
@@ -789,6 +804,21 @@ void IntegrationsApi::Impl::set_primary(const CallPtr& call) {
         if (!result) return self->finish(call, self->store_failure(*call, result.error()));
         self->finish(call, self->integration_reply(*call, 200, result.value()));
       });
+    });
+  });
+}
+
+void IntegrationsApi::Impl::inbox(const CallPtr& call) {
+  if (!options.inbox) return finish(call, error_reply(501, "the inbox needs registry.backend = \"redis\""));
+  const std::string_view target = call->request.target;
+  const std::size_t question = target.find('?');
+  InboxQuery query{call->principal.organization_id, call->principal.environment_id, call->id,
+                   question == std::string_view::npos ? std::string{} : std::string(target.substr(question + 1))};
+  auto self = shared_from_this();
+  options.inbox(std::move(query), [self, call](InboxAnswer answer) {
+    self->guarded(call, [&] {
+      if (answer.status == 200) return self->finish(call, Reply{200, std::move(answer.body), std::nullopt, {}});
+      self->finish(call, error_reply(answer.status, std::move(answer.body)));
     });
   });
 }

@@ -17,6 +17,7 @@
 #include "config/switchboard_config.h"
 #include "registry/idempotency_store.h"
 #include "registry/integration_store.h"
+#include "worker/api/inbox_api.h"
 #include "worker/http/http_message.h"
 
 namespace switchboard::api {
@@ -45,6 +46,7 @@ struct IntegrationsApiOptions {
   std::uint32_t retry_after_s = 1;                     // Retry-After of 503 answers
   std::function<std::int64_t()> now_millis;            // default: the system clock
   std::function<std::string(std::size_t)> random_hex;  // default: OpenSSL RAND_bytes
+  InboxHandler inbox;  // GET /v1/inbox/{subscriberId}; empty: 501 (the inbox needs registry.backend = redis)
 };
 
 class IntegrationsApi {

@@ -21,9 +21,11 @@
 #include "config/switchboard_config.h"
 #include "registry/credential_cipher.h"
 #include "registry/registry_factory.h"
+#include "worker/api/inbox_api.h"
 #include "worker/api/integrations_api.h"
 #include "worker/cli/commands.h"
 #include "worker/http/http_server.h"
+#include "worker/inbox/inbox_stream.h"
 #include "worker/logging.h"
 
 namespace switchboard::cli {
@@ -112,7 +114,15 @@ int run_api(const ApiOptions& o) {
     return fail(e.what(), 1);
   }
 
+  // The in-app inbox lives in the registry's Redis; with the file store it answers 501.
+  std::unique_ptr<api::InboxApi> inbox;
+  if (cfg.registry.backend == "redis") {
+    inbox = std::make_unique<api::InboxApi>(store_io, worker::inbox_redis_options(cfg.registry, "inbox-api"),
+                                            cfg.registry.key_prefix);
+  }
+
   api::IntegrationsApiOptions api_options;
+  if (inbox) api_options.inbox = inbox->handler();
   api_options.keys = cfg.api.keys;
   api_options.admin_token = std::move(admin_token);
   api_options.max_body_bytes = cfg.api.max_body_bytes;

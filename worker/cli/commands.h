@@ -19,6 +19,8 @@ void add_sink_command(CLI::App& app, CommandRunner& runner);  // worker/sink/: f
 void add_api_command(CLI::App& app, CommandRunner& runner);       // worker/api/: management HTTP API
 void add_registry_command(CLI::App& app, CommandRunner& runner);  // bulk import/export of the store
 void add_run_command(CLI::App& app, CommandRunner& runner);       // worker/worker_process.h: the worker
+void add_dlq_command(CLI::App& app, CommandRunner& runner);       // worker/dlq/: dead-letter replay
+void add_loadgen_command(CLI::App& app, CommandRunner& runner);   // worker/loadgen/: load test harness
 
 // Exit code for usage errors and invalid input files.
 inline constexpr int kExitUsage = 2;
