@@ -2,11 +2,13 @@
 # scale: 1, 2 and 3 worker processes in one consumer group (mock broker, 12 partitions, file
 # registry, delivery.mode = null so that the workers' own cost is what scales). For each
 # count, a fresh broker and group; loadgen offers RATE (default max: as fast as the producer
-# goes) for DURATION s and reports the throughput; every event must get a status, whatever
-# worker took its partition. On this 2-core machine the broker, the load generator and the
+# goes) for DURATION s or EVENTS events (300,000), whichever ends first, and reports the
+# throughput; every event must get a status, whatever worker took its partition. EVENTS
+# bounds the backlog: the mock broker keeps only 5 MiB per partition and silently evicts
+# older batches, which a larger backlog than the workers drain turns into real loss. On this 2-core machine the broker, the load generator and the
 # workers share the cores, so the throughput stops growing at the core limit: that shows the
 # partition split works and loses nothing, not horizontal speed-up.
-#   bench/scenarios/scale.sh             # DURATION=20 RATE=max WORKERS="1 2 3"
+#   bench/scenarios/scale.sh             # DURATION=20 RATE=max EVENTS=300000 WORKERS="1 2 3"
 # Writes REPORT_DIR/workers-N/report.{json,html} and REPORT_DIR/summary.json.
 source "$(dirname "$0")/lib.sh"
 DURATION="${DURATION:-20}"
@@ -23,7 +25,7 @@ for n in ${WORKERS:-1 2 3}; do
   log "$n worker(s): offering $RATE events/s for $DURATION s"
   pids=()
   for i in $(seq "$n"); do pids+=(--sample-pid "w$i=${WORKER_PIDS[w$i]}"); done
-  loadgen --rate "$RATE" --duration "$DURATION" --drain-timeout 60 --report "$REPORT_DIR/workers-$n" \
+  loadgen --rate "$RATE" --duration "$DURATION" --events "${EVENTS:-300000}" --drain-timeout 60 --report "$REPORT_DIR/workers-$n" \
     --slo 'lost==0' "${pids[@]}" || rc=1
   summary+="$(python3 - "$REPORT_DIR/workers-$n/report.json" "$n" <<'PY'
 import json, sys

@@ -83,6 +83,11 @@ class InboxRedis : public ::testing::Test {
     return out.value_or(http::HttpResponse::json(599, "no answer"));
   }
 
+  template <typename... Connections>
+  void wait_up(const Connections&... connections) {
+    ASSERT_TRUE(loop_.run_until([&] { return (connections.is_up() && ...); }, 5s)) << "redis not connected";
+  }
+
   api::IntegrationsApiOptions api_options(api::InboxApi* inbox) {
     api::IntegrationsApiOptions options;
     options.keys = {{"key-env-1", "org-1", "env-1"}, {"key-env-2", "org-1", "env-2"}, {"key-org-2", "org-2", "env-1"}};
@@ -101,6 +106,7 @@ TEST_F(InboxRedis, DeliveredMessagesAreReadBackNewestFirstInPages) {
   InboxProvider provider(loop_.io(), test_redis("inbox"), prefix_);
   api::InboxApi inbox(loop_.io(), test_redis("inbox-api"), prefix_);
   api::IntegrationsApi api(store_, idempotency_, api_options(&inbox));
+  wait_up(provider, inbox);
 
   std::vector<std::string> ids;
   for (const char* id : {"evt-1", "evt-2", "evt-3"}) {
@@ -140,6 +146,7 @@ TEST_F(InboxRedis, TenantsAndSubscribersDoNotSeeEachOthersInbox) {
   InboxProvider provider(loop_.io(), test_redis("inbox"), prefix_);
   api::InboxApi inbox(loop_.io(), test_redis("inbox-api"), prefix_);
   api::IntegrationsApi api(store_, idempotency_, api_options(&inbox));
+  wait_up(provider, inbox);
   ASSERT_EQ(deliver(provider, event_json("evt-9", "sub-1")).kind, OutcomeKind::kSent);
 
   const auto other_env = get(api, "/v1/inbox/sub-1", "key-env-2");
@@ -156,7 +163,7 @@ TEST_F(InboxRedis, TenantsAndSubscribersDoNotSeeEachOthersInbox) {
 TEST_F(InboxRedis, BadQueriesAreRefused) {
   api::InboxApi inbox(loop_.io(), test_redis("inbox-api"), prefix_);
   api::IntegrationsApi api(store_, idempotency_, api_options(&inbox));
-  loop_.run_for(100ms);  // connected
+  wait_up(inbox);
   EXPECT_EQ(get(api, "/v1/inbox/sub-1?limit=0").status, 400);
   EXPECT_EQ(get(api, "/v1/inbox/sub-1?limit=101").status, 400);
   EXPECT_EQ(get(api, "/v1/inbox/sub-1?before=abc").status, 400);
@@ -174,6 +181,7 @@ TEST_F(InboxRedis, AKeyThatIsNotAStreamIsRetryableAndReadsAs500) {
   InboxProvider provider(loop_.io(), test_redis("inbox"), prefix_);
   api::InboxApi inbox(loop_.io(), test_redis("inbox-api"), prefix_);
   api::IntegrationsApi api(store_, idempotency_, api_options(&inbox));
+  wait_up(provider, inbox);
   registry::testing::redis_cli("SET " + inbox_key(prefix_, "org-1", "env-1", "sub-1") + " x");
   const DeliveryOutcome outcome = deliver(provider, event_json("evt-1", "sub-1"));
   EXPECT_EQ(outcome.kind, OutcomeKind::kRetryable);
@@ -187,6 +195,7 @@ TEST_F(InboxRedis, RedisDownIsRetryableAndReadsAs503) {
   InboxProvider provider(loop_.io(), nowhere, prefix_);
   api::InboxApi inbox(loop_.io(), nowhere, prefix_);
   api::IntegrationsApi api(store_, idempotency_, api_options(&inbox));
+  EXPECT_FALSE(provider.is_up());
   const DeliveryOutcome outcome = deliver(provider, event_json("evt-1", "sub-1"));
   EXPECT_EQ(outcome.kind, OutcomeKind::kRetryable) << outcome.error;
   EXPECT_EQ(get(api, "/v1/inbox/sub-1").status, 503);
@@ -194,6 +203,7 @@ TEST_F(InboxRedis, RedisDownIsRetryableAndReadsAs503) {
 
 TEST_F(InboxRedis, TheStreamIsCapped) {
   InboxProvider provider(loop_.io(), test_redis("inbox"), prefix_);
+  wait_up(provider);
   const std::string key = inbox_key(prefix_, "org-1", "env-1", "sub-cap");
   // Fill past the cap quickly with redis-cli, then one delivery trims.
   registry::testing::redis_cli("EVAL \"for i=1,1300 do redis.call('XADD', KEYS[1], '*', 'eventId', i) end\" 1 " + key);

@@ -38,6 +38,8 @@ class InboxApi {
   void read(const InboxQuery& query, std::function<void(InboxAnswer)> done);
   // read() bound to this object, for IntegrationsApiOptions::inbox. This object must outlive it.
   InboxHandler handler();
+  // Connected: until then reads answer 503.
+  bool is_up() const noexcept { return connection_.is_up(); }
 
  private:
   registry::RedisConnection connection_;

@@ -21,6 +21,8 @@ class InboxProvider final : public providers::Provider {
  public:
   InboxProvider(boost::asio::io_context& io, registry::RedisOptions options, std::string key_prefix);
   void send(const providers::DeliveryRequest& request, providers::DeliveryCallback done) override;
+  // Connected: until then (a few ms after start, or while Redis is down) sends are retryable.
+  bool is_up() const noexcept { return connection_.is_up(); }
 
  private:
   registry::RedisConnection connection_;
