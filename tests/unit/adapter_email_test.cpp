@@ -188,6 +188,27 @@ TEST(SendgridAdapter, GoldenRequest) {
             R"("personalizations":[{"to":[{"email":"ada@example.com"}]}],"subject":"Hi"})");
 }
 
+// The body is written without a JSON tree: it must be exactly what a tree would print.
+TEST(SendgridAdapter, BodyIsCanonicalJsonWithEveryOptionalMember) {
+  const auto integration = integration_with(
+      "sendgrid", Channel::kEmail,
+      {{"apiKey", "k"}, {"from", "a@b.c"}, {"senderName", "Ada \"The\" L\u00f6velace"}, {"ipPoolName", "pool-1"}});
+  const std::string event = R"({"id":"e","subscriber":{"subscriberId":"s\\1","email":"x@y.z"},)"
+                            R"("content":{"subject":"Tab\there \u00e9","html":"<p>\"q\"</p>"},)"
+                            R"("overrides":{"replyTo":"r@y.z"}})";
+  const auto requests = requests_of(SendgridAdapter().build(integration, message_from(event, Channel::kEmail), fixed_context()));
+  ASSERT_EQ(requests.size(), 1u);
+  const auto tree = nlohmann::json::parse(requests[0].body);
+  EXPECT_EQ(tree.dump(), requests[0].body);
+  EXPECT_EQ(tree["reply_to"]["email"], "r@y.z");
+  EXPECT_EQ(tree["ip_pool_name"], "pool-1");
+  EXPECT_EQ(tree["from"]["name"], "Ada \"The\" L\u00f6velace");
+  EXPECT_EQ(tree["subject"], "Tab\there \u00e9");
+  EXPECT_EQ(tree["custom_args"]["subscriberId"], "s\\1");
+  EXPECT_EQ(tree["content"].size(), 1u);
+  EXPECT_EQ(tree["content"][0]["type"], "text/html");
+}
+
 TEST(SendgridAdapter, BaseUrlOverridesTheEndpoint) {
   const auto integration = integration_with("sendgrid", Channel::kEmail,
                                             {{"apiKey", "k"}, {"from", "a@b.c"}, {"baseUrl", "http://127.0.0.1:9/"}});
