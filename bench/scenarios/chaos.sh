@@ -6,6 +6,7 @@
 #     its port (the workers route from their snapshot meanwhile; dedup lookups fail open);
 #   - every SINK_BURST_EVERY s (15) the sink answers 503 to everything for SINK_BURST_FOR s (3)
 #     (a restart with --status 503 on the same port), so deliveries retry and fail over.
+# Times count from the launch of loadgen, which starts producing ~4 s later (group join).
 # Redelivered events show up as repeatedStatuses / duplicate in the report; the dips are in
 # its throughput chart. Exit: loadgen's (1 when any event is lost).
 #   bench/scenarios/chaos.sh             # DURATION=60 RATE=2000

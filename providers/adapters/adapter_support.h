@@ -45,6 +45,8 @@ std::string base64url_encode(std::string_view bytes);  // no padding (JWT)
 std::string basic_auth(std::string_view user, std::string_view password);
 // RFC 3986 unreserved characters kept, everything else %XX (upper-case hex).
 std::string percent_encode(std::string_view text);
+// %XX sequences decoded ('+' stays '+'); a malformed sequence is kept as it is.
+std::string percent_decode(std::string_view text);
 // application/x-www-form-urlencoded, fields in the given order.
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 

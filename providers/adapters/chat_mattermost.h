@@ -11,6 +11,7 @@ namespace switchboard::providers {
 class MattermostAdapter final : public HttpAdapter {
  public:
   std::string_view provider_id() const noexcept override { return "mattermost"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
 };

@@ -21,6 +21,7 @@ class WhatsAppBusinessAdapter final : public HttpAdapter {
   static constexpr std::string_view kDefaultBase = "https://graph.facebook.com";
   static constexpr std::string_view kGraphVersion = "v19.0";
   std::string_view provider_id() const noexcept override { return "whatsapp-business"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
   DeliveryOutcome parse(const HttpResult& result) const override;

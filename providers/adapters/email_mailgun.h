@@ -17,6 +17,7 @@ class MailgunAdapter final : public HttpAdapter {
  public:
   static constexpr std::string_view kDefaultBase = "https://api.mailgun.net";
   std::string_view provider_id() const noexcept override { return "mailgun"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
   DeliveryOutcome parse(const HttpResult& result) const override;

@@ -11,6 +11,7 @@ class SendgridAdapter final : public HttpAdapter {
  public:
   static constexpr std::string_view kDefaultBase = "https://api.sendgrid.com";
   std::string_view provider_id() const noexcept override { return "sendgrid"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
 };

@@ -13,6 +13,7 @@ class SparkpostAdapter final : public HttpAdapter {
   static constexpr std::string_view kDefaultBase = "https://api.sparkpost.com";
   static constexpr std::string_view kEuBase = "https://api.eu.sparkpost.com";
   std::string_view provider_id() const noexcept override { return "sparkpost"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
   DeliveryOutcome parse(const HttpResult& result) const override;

@@ -28,11 +28,32 @@ DeliveryOutcome combine_outcomes(std::vector<DeliveryOutcome> outcomes) {
   return std::move(outcomes.front());
 }
 
+void send_each(HttpClient& client, std::vector<HttpRequest> requests,
+               std::function<DeliveryOutcome(const HttpResult&)> parse, DeliveryCallback done) {
+  struct Gather {
+    std::vector<DeliveryOutcome> outcomes;
+    std::size_t pending = 0;
+    std::function<DeliveryOutcome(const HttpResult&)> parse;
+    DeliveryCallback done;
+  };
+  auto gather = std::make_shared<Gather>();
+  gather->outcomes.resize(requests.size());
+  gather->pending = requests.size();
+  gather->parse = std::move(parse);
+  gather->done = std::move(done);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    client.request(std::move(requests[i]), [gather, i](HttpResult result) {
+      gather->outcomes[i] = gather->parse(result);
+      if (--gather->pending == 0) gather->done(combine_outcomes(std::move(gather->outcomes)));
+    });
+  }
+}
+
 HttpAdapterProvider::HttpAdapterProvider(HttpClient& client, std::shared_ptr<const HttpAdapter> adapter)
     : client_(client), adapter_(std::move(adapter)) {}
 
 void HttpAdapterProvider::send(const DeliveryRequest& request, DeliveryCallback done) {
-  DecodedMessage decoded = decode_message(request);
+  DecodedMessage decoded = decode_message(request, adapter_->reads_documents());
   if (!decoded.error.empty()) {
     done(DeliveryOutcome::failure(OutcomeKind::kRejected, "cannot read the event: " + decoded.error));
     return;
@@ -53,21 +74,8 @@ void HttpAdapterProvider::send(const DeliveryRequest& request, DeliveryCallback 
     });
     return;
   }
-  struct Gather {
-    std::vector<DeliveryOutcome> outcomes;
-    std::size_t pending = 0;
-    DeliveryCallback done;
-  };
-  auto gather = std::make_shared<Gather>();
-  gather->outcomes.resize(requests.size());
-  gather->pending = requests.size();
-  gather->done = std::move(done);
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    client_.request(std::move(requests[i]), [adapter = adapter_, gather, i](HttpResult result) {
-      gather->outcomes[i] = adapter->parse(result);
-      if (--gather->pending == 0) gather->done(combine_outcomes(std::move(gather->outcomes)));
-    });
-  }
+  send_each(client_, std::move(requests), [adapter = adapter_](const HttpResult& result) { return adapter->parse(result); },
+            std::move(done));
 }
 
 }  // namespace switchboard::providers

@@ -31,6 +31,10 @@ class HttpAdapter {
  public:
   virtual ~HttpAdapter() = default;
   virtual std::string_view provider_id() const noexcept = 0;
+  // Whether build() reads the message's JSON documents (subscriber, payload, content_data,
+  // channel_credentials) rather than only its strings; building them costs a third of a
+  // delivery's decode, so adapters that never look say so.
+  virtual bool reads_documents() const noexcept { return true; }
   virtual BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                             const BuildContext& context) const = 0;
   // The outcome of one exchange. Default: outcome_from_http (status classes of contract
@@ -41,6 +45,11 @@ class HttpAdapter {
 // Combines the outcomes of a multi-request delivery: sent when any request was sent (ids
 // joined by ","), else retryable when any was (largest Retry-After), else the first failure.
 DeliveryOutcome combine_outcomes(std::vector<DeliveryOutcome> outcomes);
+
+// Sends every request at once and calls `done` once with the combined outcome of
+// `parse`d answers (combine_outcomes); `requests` must not be empty.
+void send_each(HttpClient& client, std::vector<HttpRequest> requests,
+               std::function<DeliveryOutcome(const HttpResult&)> parse, DeliveryCallback done);
 
 class HttpAdapterProvider final : public Provider {
  public:

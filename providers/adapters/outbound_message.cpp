@@ -98,7 +98,7 @@ void fill_from_json(const json& event, OutboundMessage& m) {
   m.reply_to = string_at(overrides, "replyTo");
 }
 
-bool fill_from_dom(std::string_view text, OutboundMessage& m) {
+bool fill_from_dom(std::string_view text, bool with_documents, OutboundMessage& m) {
   static thread_local simdjson::dom::parser parser;
   simdjson::dom::element event;
   if (parser.parse(text.data(), text.size()).get(event) != simdjson::SUCCESS || !event.is_object()) return false;
@@ -106,7 +106,7 @@ bool fill_from_dom(std::string_view text, OutboundMessage& m) {
   m.organization_id = dom_string(event, "organizationId");
   m.environment_id = dom_string(event, "environmentId");
   const auto subscriber = object_member(event, "subscriber");
-  m.subscriber = subscriber ? to_json(*subscriber) : json::object();
+  if (with_documents && subscriber) m.subscriber = to_json(*subscriber);
   m.subscriber_id = dom_string(subscriber, "subscriberId");
   m.email = dom_string(subscriber, "email");
   m.phone = dom_string(subscriber, "phone");
@@ -118,8 +118,10 @@ bool fill_from_dom(std::string_view text, OutboundMessage& m) {
   m.body = dom_string(content, "body");
   m.html = dom_string(content, "html");
   m.title = dom_string(content, "title");
-  m.content_data = dom_object(content, "data");
-  m.payload = dom_object(event, "payload");
+  if (with_documents) {
+    m.content_data = dom_object(content, "data");
+    m.payload = dom_object(event, "payload");
+  }
   const auto overrides = object_member(event, "overrides");
   m.from = dom_string(overrides, "from");
   m.sender_name = dom_string(overrides, "senderName");
@@ -129,7 +131,7 @@ bool fill_from_dom(std::string_view text, OutboundMessage& m) {
 
 }  // namespace
 
-DecodedMessage decode_message(const DeliveryRequest& request) {
+DecodedMessage decode_message(const DeliveryRequest& request, bool with_documents) {
   DecodedMessage decoded;
   OutboundMessage& m = decoded.message;
   m.event_id = request.event_id;
@@ -138,7 +140,7 @@ DecodedMessage decode_message(const DeliveryRequest& request) {
     decoded.error = "no event JSON";
     return decoded;
   }
-  if (!fill_from_dom(*request.event_json, m)) {
+  if (!fill_from_dom(*request.event_json, with_documents, m)) {
     const json event = json::parse(*request.event_json, nullptr, false);
     if (!event.is_object()) {
       decoded.error = "event is not a JSON object";

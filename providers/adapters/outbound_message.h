@@ -51,6 +51,8 @@ struct DecodedMessage {
   std::string error;  // non-empty when the event JSON could not be read
 };
 
-DecodedMessage decode_message(const DeliveryRequest& request);
+// `with_documents` = false leaves subscriber, payload and content_data empty objects (the
+// string fields, webhook_url and device_tokens are always read).
+DecodedMessage decode_message(const DeliveryRequest& request, bool with_documents = true);
 
 }  // namespace switchboard::providers

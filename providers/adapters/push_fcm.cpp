@@ -25,22 +25,13 @@ std::string account_key(const FcmServiceAccount& account) { return account.clien
 // Runs every send of one delivery and reports the combined outcome once.
 void send_all(HttpClient& client, const std::shared_ptr<FcmTokenCache>& tokens, const std::string& key,
               const std::string& access_token, std::vector<HttpRequest> requests, DeliveryCallback done) {
-  struct Gather {
-    std::vector<DeliveryOutcome> outcomes;
-    std::size_t pending = 0;
-    DeliveryCallback done;
-  };
-  auto gather = std::make_shared<Gather>();
-  gather->outcomes.resize(requests.size());
-  gather->pending = requests.size();
-  gather->done = std::move(done);
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    client.request(std::move(requests[i]), [tokens, key, access_token, gather, i](HttpResult result) {
-      if (fcm_token_refused(result)) tokens->invalidate(key, access_token);
-      gather->outcomes[i] = parse_fcm_send(result);
-      if (--gather->pending == 0) gather->done(combine_outcomes(std::move(gather->outcomes)));
-    });
-  }
+  send_each(
+      client, std::move(requests),
+      [tokens, key, access_token = std::string(access_token)](const HttpResult& result) {
+        if (fcm_token_refused(result)) tokens->invalidate(key, access_token);
+        return parse_fcm_send(result);
+      },
+      std::move(done));
 }
 
 void finish_fetch(FcmTokenCache& tokens, const std::string& key, std::variant<FcmAccessToken, DeliveryOutcome> fetched) {

@@ -12,6 +12,7 @@ class NexmoAdapter final : public HttpAdapter {
  public:
   static constexpr std::string_view kDefaultBase = "https://rest.nexmo.com";
   std::string_view provider_id() const noexcept override { return "nexmo"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
   DeliveryOutcome parse(const HttpResult& result) const override;

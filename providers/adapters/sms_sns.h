@@ -12,6 +12,7 @@ namespace switchboard::providers {
 class SnsAdapter final : public HttpAdapter {
  public:
   std::string_view provider_id() const noexcept override { return "sns"; }
+  bool reads_documents() const noexcept override { return false; }
   BuildResult build(const routing::Integration& integration, const OutboundMessage& message,
                     const BuildContext& context) const override;
   DeliveryOutcome parse(const HttpResult& result) const override;

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/http/http_client.h"
+#include "tests/integration/sink_process.h"
 
 #ifndef SWITCHBOARD_BINARY
 #error "SWITCHBOARD_BINARY must name the switchboard executable"
@@ -45,104 +46,7 @@ namespace asio = boost::asio;
 using nlohmann::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
-
-// ---------------------------------------------------------------------------------------
-// The sink process
-
-class SinkProcess {
- public:
-  explicit SinkProcess(std::vector<std::string> extra = {}) {
-    char dir_template[] = "/tmp/sb-http-test-XXXXXX";
-    if (!::mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir_template;
-    std::vector<std::string> args = {SWITCHBOARD_BINARY, "sink", "--port", "0", "--tls-port", "0",
-                                     "--cert-dir", dir_ + "/certs"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    int out[2];
-    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    // The sink's stderr (its final stats line, startup errors) goes to a file beside it.
-    const std::string err_path = dir_ + "/sink.stderr";
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    if (rc != 0) {
-      ::close(out[0]);
-      throw std::runtime_error(std::string("cannot start ") + argv[0] + ": " + std::strerror(rc));
-    }
-    stdout_fd_ = out[0];
-    const std::string line = read_line(std::chrono::seconds(20));
-    const json started = json::parse(line, nullptr, false);
-    if (started.is_discarded() || !started.contains("http_port")) {
-      std::ifstream err(dir_ + "/sink.stderr");
-      const std::string reason((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-      stop();
-      throw std::runtime_error("sink did not start; it printed: '" + line + "' and on stderr: '" + reason + "'");
-    }
-    http_port_ = started["http_port"].get<int>();
-    https_port_ = started["https_port"].get<int>();
-    cert_ = started["cert"].get<std::string>();
-  }
-
-  ~SinkProcess() { stop(); }
-
-  SinkProcess(const SinkProcess&) = delete;
-  SinkProcess& operator=(const SinkProcess&) = delete;
-
-  std::string url(std::string_view path = "/bench") const {
-    return "http://127.0.0.1:" + std::to_string(http_port_) + std::string(path);
-  }
-  std::string tls_url(std::string_view path = "/bench", std::string_view host = "127.0.0.1") const {
-    return "https://" + std::string(host) + ":" + std::to_string(https_port_) + std::string(path);
-  }
-  const std::string& cert() const { return cert_; }
-  const std::string& dir() const { return dir_; }
-  int http_port() const { return http_port_; }
-
- private:
-  void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-    if (stdout_fd_ >= 0) ::close(stdout_fd_);
-    stdout_fd_ = -1;
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
-  std::string read_line(std::chrono::milliseconds timeout) {
-    std::string line;
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      pollfd p{stdout_fd_, POLLIN, 0};
-      const int left = static_cast<int>(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count());
-      if (::poll(&p, 1, std::max(left, 1)) <= 0) break;
-      char c = 0;
-      if (::read(stdout_fd_, &c, 1) != 1) break;
-      if (c == '\n') return line;
-      line.push_back(c);
-    }
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  std::string dir_;
-  int http_port_ = 0;
-  int https_port_ = 0;
-  std::string cert_;
-};
+using integration::SinkProcess;
 
 // ---------------------------------------------------------------------------------------
 // Driving the client synchronously
@@ -260,7 +164,7 @@ TEST(HttpClientIntegration, RequestTimeout) {
   options.request_timeout = milliseconds(200);
   HttpClient client(io, options);
   const auto start = Clock::now();
-  const HttpResult result = get(io, client, sink.url());
+  const HttpResult result = get(io, client, sink.url("/bench"));
   const auto elapsed = Clock::now() - start;
   ASSERT_FALSE(result.ok()) << describe(result);
   EXPECT_EQ(result.error().kind, TransportErrorKind::kTimeout) << result.error().message;
@@ -275,7 +179,7 @@ TEST(HttpClientIntegration, PerRequestTimeoutOverride) {
   HttpClient client(io);  // default 10 s
   HttpRequest request;
   request.method = HttpMethod::kGet;
-  request.url = sink.url();
+  request.url = sink.url("/bench");
   request.timeout = milliseconds(100);
   const HttpResult result = fetch(io, client, request);
   ASSERT_FALSE(result.ok());
@@ -290,7 +194,7 @@ TEST(HttpClientIntegration, TlsWithTheSinkCertificateAsCa) {
   asio::io_context io;
   HttpClient client(io, with_ca(sink));
   for (int i = 0; i < 5; ++i) {
-    const HttpResult result = get(io, client, sink.tls_url());
+    const HttpResult result = get(io, client, sink.tls_url("/bench"));
     ASSERT_TRUE(result.ok()) << describe(result);
     EXPECT_EQ(result.response().status, 200);
   }
@@ -307,7 +211,7 @@ TEST(HttpClientIntegration, TlsWithoutTheCaFailsVerification) {
   SinkProcess sink;
   asio::io_context io;
   HttpClient client(io);  // system CAs only
-  const HttpResult result = get(io, client, sink.tls_url());
+  const HttpResult result = get(io, client, sink.tls_url("/bench"));
   ASSERT_FALSE(result.ok()) << describe(result);
   EXPECT_EQ(result.error().kind, TransportErrorKind::kTls);
   EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos) << result.error().message;
@@ -319,7 +223,7 @@ TEST(HttpClientIntegration, TlsWithAWrongCaFailsVerification) {
   SinkProcess other;  // its own, different self-signed certificate
   asio::io_context io;
   HttpClient client(io, with_ca(other));
-  const HttpResult result = get(io, client, sink.tls_url());
+  const HttpResult result = get(io, client, sink.tls_url("/bench"));
   ASSERT_FALSE(result.ok()) << describe(result);
   EXPECT_EQ(result.error().kind, TransportErrorKind::kTls);
   EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos) << result.error().message;
@@ -342,7 +246,7 @@ TEST(HttpClientIntegration, VerifyPeerOffAcceptsAnyCertificate) {
   HttpClientOptions options;
   options.verify_peer = false;
   HttpClient client(io, options);
-  const HttpResult result = get(io, client, sink.tls_url());
+  const HttpResult result = get(io, client, sink.tls_url("/bench"));
   ASSERT_TRUE(result.ok()) << describe(result);
 }
 
@@ -367,7 +271,7 @@ TEST(HttpClientIntegration, InjectedErrorRate) {
   int ok = 0;
   int throttled = 0;
   for (int i = 0; i < 200; ++i) {
-    const HttpResult result = get(io, client, sink.url());
+    const HttpResult result = get(io, client, sink.url("/bench"));
     ASSERT_TRUE(result.ok()) << describe(result);
     if (result.response().status == 200) ++ok;
     if (result.response().status == 429) {
@@ -387,7 +291,7 @@ TEST(HttpClientIntegration, ServerClosingIdleConnectionsIsHarmless) {
   asio::io_context io;
   HttpClient client(io);
   for (int i = 0; i < 3; ++i) {
-    const HttpResult result = get(io, client, sink.url());
+    const HttpResult result = get(io, client, sink.url("/bench"));
     ASSERT_TRUE(result.ok()) << "request " << i << ": " << describe(result);
     EXPECT_EQ(result.response().status, 200);
     run_for(io, milliseconds(300));  // the sink closes the idle connection meanwhile
@@ -403,7 +307,7 @@ TEST(HttpClientIntegration, StaleKeepAliveIsRetriedOnceOnANewConnection) {
   asio::io_context io;
   HttpClient client(io);
   for (int i = 0; i < 6; ++i) {
-    const HttpResult result = get(io, client, sink.url());
+    const HttpResult result = get(io, client, sink.url("/bench"));
     ASSERT_TRUE(result.ok()) << "request " << i << ": " << describe(result);
     EXPECT_EQ(result.response().status, 200);
   }
@@ -416,7 +320,7 @@ TEST(HttpClientIntegration, FreshConnectionFailuresAreNotRetried) {
   SinkProcess sink({"--drop-nth", "1"});  // nothing is ever answered
   asio::io_context io;
   HttpClient client(io);
-  const HttpResult result = get(io, client, sink.url());
+  const HttpResult result = get(io, client, sink.url("/bench"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, TransportErrorKind::kReset) << result.error().message;
   EXPECT_EQ(client.stats().stale_retries, 0u);
@@ -468,7 +372,7 @@ TEST(HttpClientIntegration, FullQueueIsOverloaded) {
   for (int i = 0; i < 20; ++i) {
     HttpRequest request;
     request.method = HttpMethod::kGet;
-    request.url = sink.url();
+    request.url = sink.url("/bench");
     client.request(std::move(request), [&](HttpResult r) {
       ++done;
       if (r.ok()) ++ok;
@@ -488,7 +392,7 @@ TEST(HttpClientIntegration, DestroyingTheClientCancelsInFlightRequests) {
   std::optional<HttpResult> result;
   HttpRequest request;
   request.method = HttpMethod::kGet;
-  request.url = sink.url();
+  request.url = sink.url("/bench");
   client->request(std::move(request), [&](HttpResult r) { result.emplace(std::move(r)); });
   run_for(io, milliseconds(100));  // connected and waiting for the answer
   client.reset();

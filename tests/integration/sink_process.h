@@ -83,11 +83,14 @@ class SinkProcess {
   std::string url(std::string_view path = "") const {
     return "http://127.0.0.1:" + std::to_string(http_port_) + std::string(path);
   }
-  std::string tls_url(std::string_view path = "") const {
-    return "https://127.0.0.1:" + std::to_string(https_port_) + std::string(path);
+  // `host` other than 127.0.0.1 (e.g. "localhost") exercises host-name verification.
+  std::string tls_url(std::string_view path = "", std::string_view host = "127.0.0.1") const {
+    return "https://" + std::string(host) + ":" + std::to_string(https_port_) + std::string(path);
   }
   // The sink's self-signed certificate (PEM file): the CA a verifying client needs.
   const std::string& cert() const { return cert_; }
+  const std::string& dir() const { return dir_; }  // holds certs/ and sink.stderr
+  int http_port() const { return http_port_; }
 
  private:
   void stop() {

@@ -66,6 +66,18 @@ TEST(OutboundMessage, IntegersBeyond64BitsStillDecode) {
   EXPECT_TRUE(slow.message.payload["amount"].is_number());
 }
 
+TEST(OutboundMessage, WithoutDocumentsOnlyTheStringsAreRead) {
+  DeliveryRequest request;
+  request.event_json = std::make_shared<const std::string>(event_with_amount("42"));
+  request.event_id = "evt-1";
+  const auto decoded = decode_message(request, false);
+  ASSERT_EQ(decoded.error, "");
+  EXPECT_EQ(decoded.message.email, "a@b.c");
+  EXPECT_EQ(decoded.message.html, "<p>\xc3\xa9</p>");
+  EXPECT_EQ(decoded.message.payload, nlohmann::json::object());
+  EXPECT_EQ(decoded.message.subscriber, nlohmann::json::object());
+}
+
 TEST(OutboundMessage, NotAnObjectIsAnError) {
   EXPECT_NE(decode("[1,2]").error, "");
   EXPECT_NE(decode("{\"id\":").error, "");

@@ -2,35 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "providers/adapters/adapter_support.h"
 #include "worker/inbox/inbox_stream.h"
 #include "worker/logging.h"
 
 namespace switchboard::api {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX sequences decoded; a malformed one is kept as it is.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 InboxApi::InboxApi(boost::asio::io_context& io, registry::RedisOptions options, std::string key_prefix)
     : connection_(io, std::move(options)), prefix_(std::move(key_prefix)) {
@@ -41,7 +17,7 @@ void InboxApi::read(const InboxQuery& query, std::function<void(InboxAnswer)> do
   auto page = worker::parse_inbox_query(query.query);
   if (!page) return done(InboxAnswer{400, page.error().message});
   const std::string key = worker::inbox_key(prefix_, query.organization_id, query.environment_id,
-                                             percent_decode(query.subscriber_id));
+                                             providers::percent_decode(query.subscriber_id));
   const std::size_t limit = page.value().limit;
   connection_.command(worker::inbox_page_command(key, page.value()),
                       [limit, done = std::move(done)](Result<registry::RedisReply> reply) {
