@@ -43,89 +43,71 @@ json to_json(simdjson::dom::element element) {
   return nullptr;
 }
 
-// A member that is an object, or nullopt.
-std::optional<simdjson::dom::element> object_member(simdjson::dom::element object, const char* key) {
-  simdjson::dom::element member;
-  if (object[key].get(member) != simdjson::SUCCESS || !member.is_object()) return std::nullopt;
-  return member;
-}
+// The two ways of reading the event: simdjson's DOM (fast), and nlohmann for what the DOM
+// refuses. A Node is an object of the event, or "absent".
+struct DomReader {
+  using Node = std::optional<simdjson::dom::element>;
+  static Node member(const Node& object, const char* key) {
+    simdjson::dom::element value;
+    if (!object || (*object)[key].get(value) != simdjson::SUCCESS || !value.is_object()) return std::nullopt;
+    return value;
+  }
+  static std::string string(const Node& object, const char* key) {
+    std::string_view text;
+    if (!object || (*object)[key].get_string().get(text) != simdjson::SUCCESS) return {};
+    return std::string(text);
+  }
+  static json document(const Node& object) { return object ? to_json(*object) : json::object(); }
+};
 
-std::string dom_string(std::optional<simdjson::dom::element> object, const char* key) {
-  std::string_view text;
-  if (!object || (*object)[key].get_string().get(text) != simdjson::SUCCESS) return {};
-  return std::string(text);
-}
+struct JsonReader {
+  using Node = const json*;
+  static Node member(Node object, const char* key) {
+    if (object == nullptr) return nullptr;
+    const auto it = object->find(key);
+    return it != object->end() && it->is_object() ? &*it : nullptr;
+  }
+  static std::string string(Node object, const char* key) {
+    if (object == nullptr) return {};
+    const auto it = object->find(key);
+    return it != object->end() && it->is_string() ? it->get<std::string>() : std::string{};
+  }
+  static json document(Node object) { return object ? *object : json::object(); }
+};
 
-json dom_object(std::optional<simdjson::dom::element> object, const char* key) {
-  if (!object) return json::object();
-  const auto member = object_member(*object, key);
-  return member ? to_json(*member) : json::object();
-}
-
-std::string string_at(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-json object_at(const json& object, const char* key) {
-  if (!object.is_object()) return json::object();
-  const auto it = object.find(key);
-  return it != object.end() && it->is_object() ? *it : json::object();
-}
-
-void fill_from_json(const json& event, OutboundMessage& m) {
-  m.transaction_id = string_at(event, "transactionId");
-  m.organization_id = string_at(event, "organizationId");
-  m.environment_id = string_at(event, "environmentId");
-  m.subscriber = object_at(event, "subscriber");
-  m.subscriber_id = string_at(m.subscriber, "subscriberId");
-  m.email = string_at(m.subscriber, "email");
-  m.phone = string_at(m.subscriber, "phone");
-  m.first_name = string_at(m.subscriber, "firstName");
-  m.last_name = string_at(m.subscriber, "lastName");
-  m.locale = string_at(m.subscriber, "locale");
-  const json content = object_at(event, "content");
-  m.subject = string_at(content, "subject");
-  m.body = string_at(content, "body");
-  m.html = string_at(content, "html");
-  m.title = string_at(content, "title");
-  m.content_data = object_at(content, "data");
-  m.payload = object_at(event, "payload");
-  const json overrides = object_at(event, "overrides");
-  m.from = string_at(overrides, "from");
-  m.sender_name = string_at(overrides, "senderName");
-  m.reply_to = string_at(overrides, "replyTo");
+template <class Reader>
+void fill(const typename Reader::Node& event, bool with_documents, OutboundMessage& m) {
+  m.transaction_id = Reader::string(event, "transactionId");
+  m.organization_id = Reader::string(event, "organizationId");
+  m.environment_id = Reader::string(event, "environmentId");
+  const auto subscriber = Reader::member(event, "subscriber");
+  m.subscriber_id = Reader::string(subscriber, "subscriberId");
+  m.email = Reader::string(subscriber, "email");
+  m.phone = Reader::string(subscriber, "phone");
+  m.first_name = Reader::string(subscriber, "firstName");
+  m.last_name = Reader::string(subscriber, "lastName");
+  m.locale = Reader::string(subscriber, "locale");
+  const auto content = Reader::member(event, "content");
+  m.subject = Reader::string(content, "subject");
+  m.body = Reader::string(content, "body");
+  m.html = Reader::string(content, "html");
+  m.title = Reader::string(content, "title");
+  const auto overrides = Reader::member(event, "overrides");
+  m.from = Reader::string(overrides, "from");
+  m.sender_name = Reader::string(overrides, "senderName");
+  m.reply_to = Reader::string(overrides, "replyTo");
+  if (with_documents) {
+    m.subscriber = Reader::document(subscriber);
+    m.content_data = Reader::document(Reader::member(content, "data"));
+    m.payload = Reader::document(Reader::member(event, "payload"));
+  }
 }
 
 bool fill_from_dom(std::string_view text, bool with_documents, OutboundMessage& m) {
   static thread_local simdjson::dom::parser parser;
   simdjson::dom::element event;
   if (parser.parse(text.data(), text.size()).get(event) != simdjson::SUCCESS || !event.is_object()) return false;
-  m.transaction_id = dom_string(event, "transactionId");
-  m.organization_id = dom_string(event, "organizationId");
-  m.environment_id = dom_string(event, "environmentId");
-  const auto subscriber = object_member(event, "subscriber");
-  if (with_documents && subscriber) m.subscriber = to_json(*subscriber);
-  m.subscriber_id = dom_string(subscriber, "subscriberId");
-  m.email = dom_string(subscriber, "email");
-  m.phone = dom_string(subscriber, "phone");
-  m.first_name = dom_string(subscriber, "firstName");
-  m.last_name = dom_string(subscriber, "lastName");
-  m.locale = dom_string(subscriber, "locale");
-  const auto content = object_member(event, "content");
-  m.subject = dom_string(content, "subject");
-  m.body = dom_string(content, "body");
-  m.html = dom_string(content, "html");
-  m.title = dom_string(content, "title");
-  if (with_documents) {
-    m.content_data = dom_object(content, "data");
-    m.payload = dom_object(event, "payload");
-  }
-  const auto overrides = object_member(event, "overrides");
-  m.from = dom_string(overrides, "from");
-  m.sender_name = dom_string(overrides, "senderName");
-  m.reply_to = dom_string(overrides, "replyTo");
+  fill<DomReader>(DomReader::Node(event), with_documents, m);
   return true;
 }
 
@@ -146,13 +128,14 @@ DecodedMessage decode_message(const DeliveryRequest& request, bool with_document
       decoded.error = "event is not a JSON object";
       return decoded;
     }
-    fill_from_json(event, m);
+    fill<JsonReader>(&event, with_documents, m);
   }
 
   if (!request.subscriber_channel_json.empty()) {
     const json entry = json::parse(request.subscriber_channel_json, nullptr, false);
-    m.channel_credentials = object_at(entry, "credentials");
-    m.webhook_url = string_at(m.channel_credentials, "webhookUrl");
+    const JsonReader::Node credentials = JsonReader::member(entry.is_object() ? &entry : nullptr, "credentials");
+    m.channel_credentials = JsonReader::document(credentials);
+    m.webhook_url = JsonReader::string(credentials, "webhookUrl");
     const auto tokens = m.channel_credentials.find("deviceTokens");
     if (tokens != m.channel_credentials.end() && tokens->is_array()) {
       for (const json& token : *tokens) {

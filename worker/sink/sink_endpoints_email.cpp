@@ -63,23 +63,8 @@ std::string json_object_body(const SinkRequest& request, std::string_view provid
   return {};
 }
 
-// 8-4-4-4-12 lower-case hex, like the message ids of Postmark, Resend and Mailjet.
-std::string uuid(SinkIds& ids) {
-  std::string hex = ids.next("", 32);
-  for (const std::size_t at : {8, 13, 18, 23}) hex.insert(at, 1, '-');
-  return hex;
-}
-
 // A decimal id of 18 digits (SparkPost transmission ids, Mailjet message ids).
 std::uint64_t numeric_id(SinkIds& ids) { return 100'000'000'000'000'000ULL + ids.random()() % 900'000'000'000'000'000ULL; }
-
-SinkResponse json_answer(int status, const json& body) {
-  SinkResponse response;
-  response.status = status;
-  response.headers.push_back({"content-type", "application/json"});
-  response.body = body.dump();
-  return response;
-}
 
 // multipart/form-data (RFC 7578) text fields by name; the first of a repeated name wins.
 // False when the body does not follow the Content-Type's boundary.
@@ -207,7 +192,7 @@ SinkResponse postmark_answer(const SinkRequest& request, SinkIds& ids) {
   const json body = json::parse(request.body, nullptr, false);
   return json_answer(200, {{"To", body.value("To", "")},
                            {"SubmittedAt", now_iso8601()},
-                           {"MessageID", uuid(ids)},
+                           {"MessageID", sink_uuid(ids)},
                            {"ErrorCode", 0},
                            {"Message", "OK"}});
 }
@@ -233,7 +218,7 @@ std::string check_resend(const SinkRequest& request) {
   return {};
 }
 
-SinkResponse resend_answer(const SinkRequest&, SinkIds& ids) { return json_answer(200, {{"id", uuid(ids)}}); }
+SinkResponse resend_answer(const SinkRequest&, SinkIds& ids) { return json_answer(200, {{"id", sink_uuid(ids)}}); }
 
 // ---------------------------------------------------------------------------------------
 // mailjet: POST /v3.1/send
@@ -277,7 +262,7 @@ SinkResponse mailjet_answer(const SinkRequest& request, SinkIds& ids) {
     for (const json& recipient : m["To"]) {
       const std::uint64_t id = numeric_id(ids);
       to.push_back({{"Email", recipient["Email"]},
-                    {"MessageUUID", uuid(ids)},
+                    {"MessageUUID", sink_uuid(ids)},
                     {"MessageID", id},
                     {"MessageHref", "https://api.mailjet.com/v3/REST/message/" + std::to_string(id)}});
     }

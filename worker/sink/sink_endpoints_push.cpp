@@ -40,19 +40,6 @@ bool non_empty_string(const json& object, const char* key) {
   return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
 }
 
-SinkResponse json_answer(json body) {
-  SinkResponse response;
-  response.headers.push_back({"content-type", "application/json; charset=utf-8"});
-  response.body = body.dump();
-  return response;
-}
-
-// A random version-4-looking UUID, as Expo and OneSignal use for ids.
-std::string uuid(SinkIds& ids) {
-  return ids.next("", 8) + "-" + ids.next("", 4) + "-4" + ids.next("", 3) + "-a" + ids.next("", 3) + "-" +
-         ids.next("", 12);
-}
-
 // The shared start of the JSON checks: POST, JSON content type, a JSON body.
 std::string check_json_post(const SinkRequest& request, std::string_view name, json& body) {
   const std::string prefix = std::string(name) + ": ";
@@ -116,7 +103,7 @@ std::string check_google_token(const SinkRequest& request) {
 }
 
 SinkResponse google_token_answer(const SinkRequest&, SinkIds& ids) {
-  return json_answer({{"access_token", ids.next("ya29.sink-", 40)}, {"expires_in", 3599}, {"token_type", "Bearer"}});
+  return json_answer(200, {{"access_token", ids.next("ya29.sink-", 40)}, {"expires_in", 3599}, {"token_type", "Bearer"}});
 }
 
 // ---- FCM HTTP v1 -----------------------------------------------------------------------------
@@ -151,7 +138,7 @@ SinkResponse fcm_answer(const SinkRequest& request, SinkIds& ids) {
   // path = /v1/projects/{project}/messages:send → name = projects/{project}/messages/0:<id>
   const std::string_view path = request.path();
   const std::string_view project_path = path.substr(4, path.size() - 4 - std::string_view(":send").size());
-  return json_answer({{"name", std::string(project_path) + "/" + ids.next("0:", 16)}});
+  return json_answer(200, {{"name", std::string(project_path) + "/" + ids.next("0:", 16)}});
 }
 
 // ---- Expo --------------------------------------------------------------------------------------
@@ -181,8 +168,8 @@ SinkResponse expo_answer(const SinkRequest& request, SinkIds& ids) {
   const json body = json::parse(request.body, nullptr, false);
   const std::size_t count = body.is_array() ? body.size() : 1;
   json tickets = json::array();
-  for (std::size_t i = 0; i < count; ++i) tickets.push_back({{"status", "ok"}, {"id", uuid(ids)}});
-  return json_answer({{"data", std::move(tickets)}});
+  for (std::size_t i = 0; i < count; ++i) tickets.push_back({{"status", "ok"}, {"id", sink_uuid(ids)}});
+  return json_answer(200, {{"data", std::move(tickets)}});
 }
 
 // ---- OneSignal ---------------------------------------------------------------------------------
@@ -214,7 +201,7 @@ SinkResponse onesignal_answer(const SinkRequest& request, SinkIds& ids) {
   const json body = json::parse(request.body, nullptr, false);
   const auto players = body.find("include_player_ids");
   const std::size_t recipients = players != body.end() && players->is_array() ? players->size() : 1;
-  return json_answer({{"id", uuid(ids)}, {"recipients", recipients}, {"external_id", nullptr}});
+  return json_answer(200, {{"id", sink_uuid(ids)}, {"recipients", recipients}, {"external_id", nullptr}});
 }
 
 const SinkEndpoint kPushChatEndpoints[] = {

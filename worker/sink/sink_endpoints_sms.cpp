@@ -52,20 +52,6 @@ std::string form_text(const std::map<std::string, std::string>& form, const char
   return it == form.end() ? std::string{} : it->second;
 }
 
-SinkResponse json_answer(int status, json body) {
-  SinkResponse response;
-  response.status = status;
-  response.headers.push_back({"content-type", "application/json"});
-  response.body = body.dump();
-  return response;
-}
-
-std::string uuid(SinkIds& ids) {
-  const std::string hex = ids.next("", 32);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
-}
-
 // generic-sms sends its credentials in headers named by the integration: the sink only
 // knows that one must be there.
 bool has_custom_header(const SinkRequest& request) {
@@ -148,9 +134,9 @@ std::string check_plivo(const SinkRequest& request) {
 }
 
 SinkResponse plivo_answer(const SinkRequest&, SinkIds& ids) {
-  return json_answer(202, {{"api_id", uuid(ids)},
+  return json_answer(202, {{"api_id", sink_uuid(ids)},
                            {"message", "message(s) queued"},
-                           {"message_uuid", json::array({uuid(ids)})}});
+                           {"message_uuid", json::array({sink_uuid(ids)})}});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -180,7 +166,7 @@ SinkResponse telnyx_answer(const SinkRequest& request, SinkIds& ids) {
   return json_answer(200, {{"data",
                             {{"record_type", "message"},
                              {"direction", "outbound"},
-                             {"id", uuid(ids)},
+                             {"id", sink_uuid(ids)},
                              {"type", "SMS"},
                              {"messaging_profile_id", text("messaging_profile_id")},
                              {"from", {{"phone_number", text("from")}}},

@@ -144,4 +144,18 @@ std::string SinkIds::next(std::string_view prefix, std::size_t hex_digits) {
   return id;
 }
 
+std::string sink_uuid(SinkIds& ids) {
+  std::string hex = ids.next("", 32);
+  for (const std::size_t at : {8, 13, 18, 23}) hex.insert(at, 1, '-');
+  return hex;
+}
+
+SinkResponse json_answer(int status, const nlohmann::json& body) {
+  SinkResponse response;
+  response.status = status;
+  response.headers.push_back({"content-type", "application/json"});
+  response.body = body.dump();
+  return response;
+}
+
 }  // namespace switchboard::sink

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "worker/sink/sink_app.h"
 
 namespace switchboard::sink {
@@ -31,5 +33,9 @@ bool basic_credentials(const SinkRequest& request, std::string& user, std::strin
 // "Bearer <token>" with a non-empty token.
 bool has_bearer(const SinkRequest& request);
 std::string now_iso8601();
+// 8-4-4-4-12 lower-case hex (the shape of Postmark, Resend, Mailjet, Expo and OneSignal ids).
+std::string sink_uuid(SinkIds& ids);
+// A JSON answer: `status`, Content-Type application/json, `body` dumped.
+SinkResponse json_answer(int status, const nlohmann::json& body);
 
 }  // namespace switchboard::sink
