@@ -21,6 +21,7 @@
 #include "providers/adapters/email_sparkpost.h"
 #include "providers/adapters/email_webhook.h"
 #include "providers/http/http_client.h"
+#include "tests/integration/http_test_support.h"
 #include "tests/integration/sink_process.h"
 #include "tests/unit/adapter_test_support.h"
 
@@ -29,23 +30,10 @@ namespace {
 
 using nlohmann::json;
 using providers::testing::integration_with;
-using Clock = std::chrono::steady_clock;
 
 const char* kEvent = R"({"id":"evt-rt-1","organizationId":"org-1","environmentId":"env-1","channel":"email",
   "transactionId":"txn-rt","subscriber":{"subscriberId":"sub-1","email":"ada@example.com"},
   "content":{"subject":"Hi","body":"text","html":"<p>Hi</p>"},"overrides":{"replyTo":"help@acme.test"}})";
-
-// Runs `io` until `done()`; false after 30 s.
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  io.restart();
-  while (!done()) {
-    if (Clock::now() >= deadline) return false;
-    io.run_one_for(std::chrono::milliseconds(50));
-    if (io.stopped()) io.restart();
-  }
-  return true;
-}
 
 TEST(EmailAdaptersOverSockets, EveryAdapterIsSentThroughTheSink) {
   integration::SinkProcess sink;
@@ -87,21 +75,15 @@ TEST(EmailAdaptersOverSockets, EveryAdapterIsSentThroughTheSink) {
     HttpAdapterProvider provider(client, c.adapter);
     std::optional<DeliveryOutcome> outcome;
     provider.send(request, [&outcome](DeliveryOutcome o) { outcome.emplace(std::move(o)); });
-    ASSERT_TRUE(run_until(io, [&outcome] { return outcome.has_value(); }));
+    ASSERT_TRUE(integration::run_until(io, [&outcome] { return outcome.has_value(); }));
     EXPECT_EQ(outcome->kind, OutcomeKind::kSent) << outcome->error;
     EXPECT_FALSE(outcome->provider_message_id.empty());
   }
 
   // Each request found its provider's endpoint (not the generic answer), over one kept-alive
   // TLS connection.
-  HttpRequest stats_request;
-  stats_request.method = HttpMethod::kGet;
-  stats_request.url = sink.tls_url("/_sink/stats");
-  std::optional<HttpResult> stats;
-  client.request(std::move(stats_request), [&stats](HttpResult r) { stats.emplace(std::move(r)); });
-  ASSERT_TRUE(run_until(io, [&stats] { return stats.has_value(); }));
-  ASSERT_TRUE(stats->ok());
-  const json body = json::parse(stats->response().body);
+  const json body = integration::sink_stats(io, client, sink.tls_url("/_sink/stats"));
+  ASSERT_TRUE(body.contains("by_endpoint")) << body.dump();
   for (const char* endpoint : {"sendgrid", "mailgun", "postmark", "resend", "mailjet", "sparkpost", "email-webhook"}) {
     EXPECT_EQ(body["by_endpoint"].value(endpoint, 0), 1) << endpoint << " in " << body.dump();
   }

@@ -17,6 +17,7 @@
 #include "providers/adapters/push_onesignal.h"
 #include "providers/adapters/push_webhook.h"
 #include "providers/http/http_client.h"
+#include "tests/integration/http_test_support.h"
 #include "tests/integration/sink_process.h"
 #include "tests/unit/adapter_test_support.h"
 #include "tests/unit/fcm_test_support.h"
@@ -26,22 +27,10 @@ namespace {
 
 using nlohmann::json;
 using providers::testing::integration_with;
-using Clock = std::chrono::steady_clock;
 
 const char* kEvent = R"({"id":"evt-push-1","organizationId":"org-1","environmentId":"env-1","channel":"push",
   "subscriber":{"subscriberId":"sub-1"},"payload":{"orderId":42},
   "content":{"title":"Order shipped","body":"It is on its way","data":{"deepLink":"app://o/42","count":2}}})";
-
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  io.restart();
-  while (!done()) {
-    if (Clock::now() >= deadline) return false;
-    io.run_one_for(std::chrono::milliseconds(50));
-    if (io.stopped()) io.restart();
-  }
-  return true;
-}
 
 DeliveryRequest push_request(const routing::Integration& integration, const std::string& provider_id) {
   DeliveryRequest request;
@@ -53,16 +42,6 @@ DeliveryRequest push_request(const routing::Integration& integration, const std:
       R"({"providerId":")" + provider_id + R"(","credentials":{"deviceTokens":["tok-a","tok-b"]}})";
   request.integration = &integration;
   return request;
-}
-
-json sink_stats(boost::asio::io_context& io, HttpClient& client, const integration::SinkProcess& sink) {
-  HttpRequest request;
-  request.method = HttpMethod::kGet;
-  request.url = sink.tls_url("/_sink/stats");
-  std::optional<HttpResult> result;
-  client.request(std::move(request), [&result](HttpResult r) { result.emplace(std::move(r)); });
-  if (!run_until(io, [&result] { return result.has_value(); }) || !result->ok()) return json::object();
-  return json::parse(result->response().body, nullptr, false);
 }
 
 class PushOverSockets : public ::testing::Test {
@@ -90,9 +69,9 @@ TEST_F(PushOverSockets, FcmMintsOneTokenAndReusesIt) {
   std::vector<std::optional<DeliveryOutcome>> outcomes(3);
   fcm.send(request, [&](DeliveryOutcome o) { outcomes[0].emplace(std::move(o)); });
   fcm.send(request, [&](DeliveryOutcome o) { outcomes[1].emplace(std::move(o)); });
-  ASSERT_TRUE(run_until(io_, [&] { return outcomes[0] && outcomes[1]; }));
+  ASSERT_TRUE(integration::run_until(io_, [&] { return outcomes[0] && outcomes[1]; }));
   fcm.send(request, [&](DeliveryOutcome o) { outcomes[2].emplace(std::move(o)); });
-  ASSERT_TRUE(run_until(io_, [&] { return outcomes[2].has_value(); }));
+  ASSERT_TRUE(integration::run_until(io_, [&] { return outcomes[2].has_value(); }));
 
   for (const auto& outcome : outcomes) {
     EXPECT_EQ(outcome->kind, OutcomeKind::kSent) << outcome->error;
@@ -101,7 +80,7 @@ TEST_F(PushOverSockets, FcmMintsOneTokenAndReusesIt) {
     EXPECT_EQ(ids.rfind("projects/acme-app/messages/0:", 0), 0u) << ids;
     EXPECT_NE(ids.find(",projects/acme-app/messages/0:"), std::string::npos) << ids;
   }
-  const json stats = sink_stats(io_, client_, sink_);
+  const json stats = integration::sink_stats(io_, client_, sink_.tls_url("/_sink/stats"));
   EXPECT_EQ(stats["by_endpoint"].value("google-token", 0), 1) << stats.dump();
   EXPECT_EQ(stats["by_endpoint"].value("fcm", 0), 6) << stats.dump();
   EXPECT_EQ(stats["by_status"].value("400", 0), 0) << stats.dump();
@@ -129,11 +108,11 @@ TEST_F(PushOverSockets, ExpoOneSignalAndPushWebhookAreSentThroughTheSink) {
     HttpAdapterProvider provider(client_, c.adapter);
     std::optional<DeliveryOutcome> outcome;
     provider.send(push_request(integration, id), [&outcome](DeliveryOutcome o) { outcome.emplace(std::move(o)); });
-    ASSERT_TRUE(run_until(io_, [&outcome] { return outcome.has_value(); }));
+    ASSERT_TRUE(integration::run_until(io_, [&outcome] { return outcome.has_value(); }));
     EXPECT_EQ(outcome->kind, OutcomeKind::kSent) << outcome->error;
     EXPECT_FALSE(outcome->provider_message_id.empty());
   }
-  const json stats = sink_stats(io_, client_, sink_);
+  const json stats = integration::sink_stats(io_, client_, sink_.tls_url("/_sink/stats"));
   for (const Case& c : cases) EXPECT_EQ(stats["by_endpoint"].value(c.endpoint, 0), 1) << c.endpoint << stats.dump();
   EXPECT_EQ(stats["by_status"].value("400", 0), 0) << stats.dump();
 }

@@ -18,6 +18,7 @@
 #include "providers/adapters/sms_sns.h"
 #include "providers/adapters/sms_twilio.h"
 #include "providers/http/http_client.h"
+#include "tests/integration/http_test_support.h"
 #include "tests/integration/sink_process.h"
 #include "tests/unit/adapter_test_support.h"
 
@@ -26,7 +27,6 @@ namespace {
 
 using nlohmann::json;
 using providers::testing::integration_with;
-using Clock = std::chrono::steady_clock;
 
 const char* kEvent = R"({"id":"evt-sms-1","organizationId":"org-1","environmentId":"env-1","channel":"sms",
   "subscriber":{"subscriberId":"sub-1","phone":"+15555550100"},"content":{"body":"Your code: 1234"}})";
@@ -45,29 +45,8 @@ class SmsOverSockets : public ::testing::Test {
     request.integration = &integration;
     std::optional<DeliveryOutcome> outcome;
     provider.send(request, [&outcome](DeliveryOutcome o) { outcome.emplace(std::move(o)); });
-    run_until([&outcome] { return outcome.has_value(); });
+    integration::run_until(io_, [&outcome] { return outcome.has_value(); });
     return outcome;
-  }
-
-  json sink_stats() {
-    HttpRequest request;
-    request.method = HttpMethod::kGet;
-    request.url = sink_.url("/_sink/stats");
-    std::optional<HttpResult> result;
-    client_.request(std::move(request), [&result](HttpResult r) { result.emplace(std::move(r)); });
-    if (!run_until([&result] { return result.has_value(); }) || !result->ok()) return json::object();
-    return json::parse(result->response().body, nullptr, false);
-  }
-
-  bool run_until(const std::function<bool()>& done) {
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    io_.restart();
-    while (!done()) {
-      if (Clock::now() >= deadline) return false;
-      io_.run_one_for(std::chrono::milliseconds(50));
-      if (io_.stopped()) io_.restart();
-    }
-    return true;
   }
 
   integration::SinkProcess sink_;
@@ -97,7 +76,7 @@ TEST_F(SmsOverSockets, TwilioAndSnsAreSentThroughTheSink) {
   EXPECT_EQ(sns_outcome->kind, OutcomeKind::kSent) << sns_outcome->error;
   EXPECT_EQ(sns_outcome->provider_message_id.size(), 36u) << sns_outcome->provider_message_id;
 
-  const json stats = sink_stats();
+  const json stats = integration::sink_stats(io_, client_, sink_.url("/_sink/stats"));
   EXPECT_EQ(stats["by_endpoint"].value("twilio", 0), 1) << stats.dump();
   EXPECT_EQ(stats["by_endpoint"].value("sns", 0), 1) << stats.dump();
   EXPECT_EQ(stats["by_status"].value("400", 0), 0) << stats.dump();
@@ -119,7 +98,7 @@ TEST_F(SmsOverSockets, GenericSmsTokenFlow) {
   EXPECT_EQ(outcome->kind, OutcomeKind::kSent) << outcome->error;
   EXPECT_EQ(outcome->provider_message_id.rfind("gsms-msg-", 0), 0u) << outcome->provider_message_id;
 
-  const json stats = sink_stats();
+  const json stats = integration::sink_stats(io_, client_, sink_.url("/_sink/stats"));
   EXPECT_EQ(stats["by_endpoint"].value("generic-sms-auth", 0), 1) << stats.dump();
   EXPECT_EQ(stats["by_endpoint"].value("generic-sms", 0), 1) << stats.dump();
   EXPECT_EQ(stats["by_status"].value("400", 0), 0) << stats.dump();
@@ -139,7 +118,7 @@ TEST_F(SmsOverSockets, GenericSmsAuthFailureEndsTheDelivery) {
   ASSERT_TRUE(outcome.has_value());
   EXPECT_EQ(outcome->kind, OutcomeKind::kPermanent);
   EXPECT_NE(outcome->error.find("data.accessToken"), std::string::npos) << outcome->error;
-  EXPECT_EQ(sink_stats()["by_endpoint"].value("generic-sms", 0), 0);
+  EXPECT_EQ(integration::sink_stats(io_, client_, sink_.url("/_sink/stats"))["by_endpoint"].value("generic-sms", 0), 0);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/http/http_client.h"
+#include "tests/integration/http_test_support.h"
 #include "tests/integration/sink_process.h"
 
 #ifndef SWITCHBOARD_BINARY
@@ -47,43 +48,18 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 using integration::SinkProcess;
+using integration::fetch;
+using integration::get;
+using integration::run_until;
 
 // ---------------------------------------------------------------------------------------
 // Driving the client synchronously
-
-// Runs `io` until `done()` or the deadline; false on timeout.
-bool run_until(asio::io_context& io, const std::function<bool()>& done, milliseconds limit = milliseconds(30'000)) {
-  const auto deadline = Clock::now() + limit;
-  io.restart();
-  while (!done()) {
-    if (Clock::now() >= deadline) return false;
-    io.run_one_for(milliseconds(50));
-    if (io.stopped()) io.restart();
-  }
-  return true;
-}
 
 void run_for(asio::io_context& io, milliseconds duration) {
   asio::steady_timer timer(io, duration);
   bool fired = false;
   timer.async_wait([&](const boost::system::error_code&) { fired = true; });
   run_until(io, [&] { return fired; });
-}
-
-HttpResult fetch(asio::io_context& io, HttpClient& client, HttpRequest request) {
-  std::optional<HttpResult> result;
-  client.request(std::move(request), [&](HttpResult r) { result.emplace(std::move(r)); });
-  if (!run_until(io, [&] { return result.has_value(); })) {
-    return TransportError{TransportErrorKind::kTimeout, "test: no callback within 30 s"};
-  }
-  return std::move(*result);
-}
-
-HttpResult get(asio::io_context& io, HttpClient& client, const std::string& url) {
-  HttpRequest request;
-  request.method = HttpMethod::kGet;
-  request.url = url;
-  return fetch(io, client, std::move(request));
 }
 
 std::string describe(const HttpResult& result) {
@@ -93,9 +69,7 @@ std::string describe(const HttpResult& result) {
 
 json sink_stats(asio::io_context& io, const SinkProcess& sink) {
   HttpClient client(io);  // its own connection, so it does not disturb the pool under test
-  const HttpResult result = get(io, client, sink.url("/_sink/stats"));
-  if (!result.ok() || result.response().status != 200) return json::object();
-  return json::parse(result.response().body, nullptr, false);
+  return integration::sink_stats(io, client, sink.url("/_sink/stats"));
 }
 
 HttpClientOptions with_ca(const SinkProcess& sink) {
