@@ -21,23 +21,15 @@ bool path_starts_with_any(const SinkRequest& request, std::initializer_list<std:
   return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return starts_with(path, p); });
 }
 
-bool non_empty_string(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
-}
-
 bool non_empty_array(const json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_array() && !it->empty();
 }
 
-// The shared part of every chat check: POST, JSON content type, a JSON object body.
-std::string check_json_post(const SinkRequest& request, std::string_view name, json& body) {
-  const std::string prefix = std::string(name) + ": ";
-  if (request.method != "POST") return prefix + "method must be POST";
-  if (!has_json_content_type(request)) return prefix + "Content-Type must be application/json";
-  body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return prefix + "body is not a JSON object";
+// The shared part of every chat check: a JSON POST whose body is an object.
+std::string check_json_object_post(const SinkRequest& request, std::string_view name, json& body) {
+  if (auto problem = check_json_post(request, name, body); !problem.empty()) return problem;
+  if (!body.is_object()) return std::string(name) + ": body is not a JSON object";
   return {};
 }
 
@@ -52,7 +44,7 @@ SinkResponse text_answer(std::string text) {
 
 std::string check_slack(const SinkRequest& request) {
   json body;
-  if (auto problem = check_json_post(request, "slack", body); !problem.empty()) return problem;
+  if (auto problem = check_json_object_post(request, "slack", body); !problem.empty()) return problem;
   // Slack answers these with 400 "invalid_payload" / "no_text".
   if (!non_empty_string(body, "text") && !non_empty_array(body, "blocks")) {
     return "slack: no_text: 'text' (a non-empty string) or 'blocks' (a non-empty array) is required";
@@ -73,7 +65,7 @@ constexpr std::size_t kDiscordMaxContent = 2000;
 
 std::string check_discord(const SinkRequest& request) {
   json body;
-  if (auto problem = check_json_post(request, "discord", body); !problem.empty()) return problem;
+  if (auto problem = check_json_object_post(request, "discord", body); !problem.empty()) return problem;
   if (!non_empty_string(body, "content") && !non_empty_array(body, "embeds")) {
     return "discord: code 50006: cannot send an empty message ('content' or 'embeds' is required)";
   }
@@ -112,7 +104,7 @@ SinkResponse discord_answer(const SinkRequest& request, SinkIds& ids) {
 
 std::string check_msteams(const SinkRequest& request) {
   json body;
-  if (auto problem = check_json_post(request, "msteams", body); !problem.empty()) return problem;
+  if (auto problem = check_json_object_post(request, "msteams", body); !problem.empty()) return problem;
   // Plain {"text"}, a MessageCard (@type), or a Workflows message with attachments.
   if (!non_empty_string(body, "text") && !body.contains("@type") && !non_empty_array(body, "attachments")) {
     return "msteams: Summary or Text is required ('text', a MessageCard '@type' or 'attachments')";
@@ -132,7 +124,7 @@ SinkResponse msteams_answer(const SinkRequest&, SinkIds& ids) {
 
 std::string check_mattermost(const SinkRequest& request) {
   json body;
-  if (auto problem = check_json_post(request, "mattermost", body); !problem.empty()) return problem;
+  if (auto problem = check_json_object_post(request, "mattermost", body); !problem.empty()) return problem;
   if (!non_empty_string(body, "text") && !non_empty_array(body, "attachments")) {
     return "mattermost: web.incoming_webhook.text.app_error: 'text' or 'attachments' is required";
   }
@@ -163,7 +155,7 @@ bool whatsapp_path(const SinkRequest& request) {
 std::string check_whatsapp(const SinkRequest& request) {
   if (!has_bearer(request)) return "whatsapp-business: missing 'Authorization: Bearer <access token>'";
   json body;
-  if (auto problem = check_json_post(request, "whatsapp-business", body); !problem.empty()) return problem;
+  if (auto problem = check_json_object_post(request, "whatsapp-business", body); !problem.empty()) return problem;
   if (body.value("messaging_product", "") != "whatsapp") {
     return "whatsapp-business: (#100) 'messaging_product' must be \"whatsapp\"";
   }

@@ -50,11 +50,6 @@ namespace {
 // ---------------------------------------------------------------------------------------
 // Shared by the checks below
 
-bool non_empty_string(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
-}
-
 // The body as a JSON object, or the reason it is not one (prefixed with `provider`).
 std::string json_object_body(const SinkRequest& request, std::string_view provider, json& body) {
   if (!has_json_content_type(request)) return std::string(provider) + ": Content-Type must be application/json";

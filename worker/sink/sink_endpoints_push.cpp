@@ -35,21 +35,6 @@ SinkResponse generic_sink_answer(const SinkRequest&, SinkIds& ids) {
 
 namespace {
 
-bool non_empty_string(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
-}
-
-// The shared start of the JSON checks: POST, JSON content type, a JSON body.
-std::string check_json_post(const SinkRequest& request, std::string_view name, json& body) {
-  const std::string prefix = std::string(name) + ": ";
-  if (request.method != "POST") return prefix + "method must be POST";
-  if (!has_json_content_type(request)) return prefix + "Content-Type must be application/json";
-  body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return prefix + "body is not valid JSON";
-  return {};
-}
-
 // ---- Google OAuth2 token endpoint (FCM's first step) ----------------------------------------
 
 bool base64url_decode(std::string_view in, std::string& out) {

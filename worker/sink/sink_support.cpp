@@ -144,6 +144,20 @@ std::string SinkIds::next(std::string_view prefix, std::size_t hex_digits) {
   return id;
 }
 
+bool non_empty_string(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+}
+
+std::string check_json_post(const SinkRequest& request, std::string_view name, nlohmann::json& body) {
+  const std::string prefix = std::string(name) + ": ";
+  if (request.method != "POST") return prefix + "method must be POST";
+  if (!has_json_content_type(request)) return prefix + "Content-Type must be application/json";
+  body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return prefix + "body is not valid JSON";
+  return {};
+}
+
 std::string sink_uuid(SinkIds& ids) {
   std::string hex = ids.next("", 32);
   for (const std::size_t at : {8, 13, 18, 23}) hex.insert(at, 1, '-');

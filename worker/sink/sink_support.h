@@ -35,6 +35,11 @@ bool has_bearer(const SinkRequest& request);
 std::string now_iso8601();
 // 8-4-4-4-12 lower-case hex (the shape of Postmark, Resend, Mailjet, Expo and OneSignal ids).
 std::string sink_uuid(SinkIds& ids);
+// A non-empty string member `key` of `object`.
+bool non_empty_string(const nlohmann::json& object, const char* key);
+// POST with a JSON Content-Type and a body that parses (into `body`); else the reason,
+// prefixed with `name`.
+std::string check_json_post(const SinkRequest& request, std::string_view name, nlohmann::json& body);
 // A JSON answer: `status`, Content-Type application/json, `body` dumped.
 SinkResponse json_answer(int status, const nlohmann::json& body);
 
