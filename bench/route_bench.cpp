@@ -32,6 +32,7 @@
 #include "routing/explain_json.h"
 #include "routing/integration_json.h"
 #include "routing/integration_snapshot.h"
+#include "routing/json_syntax_check.h"
 #include "routing/router.h"
 
 namespace {
@@ -453,7 +454,25 @@ void set_counters(benchmark::State& state, const Fixture& f, bool explain) {
 
 // ---- benchmarks ------------------------------------------------------------------------
 
-// Parse and validate the event, capturing the fields the /50 conditions read.
+// The syntax check alone: the whole event proven well-formed JSON (JsonSyntaxCheck).
+void BM_CheckEvent(benchmark::State& state) {
+  routing::JsonSyntaxCheck check(routing::kEventSyntaxDepth);
+  std::vector<char> padded(kEmailEvent.size() + simdjson::SIMDJSON_PADDING);
+  std::copy(kEmailEvent.begin(), kEmailEvent.end(), padded.begin());
+  if (auto e = check.check(padded.data(), kEmailEvent.size())) {
+    state.SkipWithError(simdjson::error_message(e));
+    return;
+  }
+  for (auto _ : state) {
+    const auto e = check.check(padded.data(), kEmailEvent.size());
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kEmailEvent.size()));
+}
+BENCHMARK(BM_CheckEvent);
+
+// On-Demand over a well-formed event, touching the contract's fields and capturing the
+// ones the /50 conditions read (EventParser::parse_well_formed).
 void BM_ParseEvent(benchmark::State& state) {
   const Fixture& f = fixture(50, 0, 0);
   if (!ready(state, f)) return;
@@ -465,7 +484,7 @@ void BM_ParseEvent(benchmark::State& state) {
     return;
   }
   for (auto _ : state) {
-    const bool ok = parser.parse(kEmailEvent, f.snapshot.get(), view, error);
+    const bool ok = parser.parse_well_formed(kEmailEvent, f.snapshot.get(), view, error);
     benchmark::DoNotOptimize(ok);
     benchmark::DoNotOptimize(view.fields.data());
   }
@@ -474,22 +493,21 @@ void BM_ParseEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEvent);
 
-// The same parse with no field to capture: validation and the walk only (for comparison).
-void BM_ParseEventNoCapture(benchmark::State& state) {
+// What the worker and explain pay per event: the syntax check, then the read.
+void BM_ParseEventChecked(benchmark::State& state) {
+  const Fixture& f = fixture(50, 0, 0);
+  if (!ready(state, f)) return;
   routing::EventParser parser;
   routing::EventView view;
   Error error;
-  if (!parser.parse(kEmailEvent, nullptr, view, error)) {
-    state.SkipWithError(error.message.c_str());
-    return;
-  }
   for (auto _ : state) {
-    const bool ok = parser.parse(kEmailEvent, nullptr, view, error);
+    const bool ok = parser.parse(kEmailEvent, f.snapshot.get(), view, error);
     benchmark::DoNotOptimize(ok);
+    benchmark::DoNotOptimize(view.fields.data());
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kEmailEvent.size()));
 }
-BENCHMARK(BM_ParseEventNoCapture);
+BENCHMARK(BM_ParseEventChecked);
 
 void run_route(benchmark::State& state, const Fixture& f) {
   if (!ready(state, f)) return;
@@ -521,7 +539,8 @@ BENCHMARK(BM_RouteDecision)->Arg(10)->Arg(50)->Arg(500);
 void BM_RouteDecisionOtherEnvs(benchmark::State& state) { run_route(state, fixture(50, 200, 50)); }
 BENCHMARK(BM_RouteDecisionOtherEnvs);
 
-// /N with explain on, plus the explain JSON (into a reused string).
+// /N with explain on, plus the explain JSON (into a reused string, by one writer as in
+// a batch).
 void BM_ExplainDecision(benchmark::State& state) {
   const Fixture& f = fixture(static_cast<std::uint32_t>(state.range(0)), 0, 0);
   if (!ready(state, f)) return;
@@ -529,6 +548,7 @@ void BM_ExplainDecision(benchmark::State& state) {
   routing::Decision decision;
   Error error;
   std::string out;
+  routing::ExplainJsonWriter writer(*f.snapshot);
   const routing::RouteOptions options{.max_failover = 2, .explain = true};
   if (!router.route(kEmailEvent, *f.snapshot, options, decision, error)) {
     state.SkipWithError(("route failed: " + error.message).c_str());
@@ -537,7 +557,7 @@ void BM_ExplainDecision(benchmark::State& state) {
   for (auto _ : state) {
     out.clear();
     if (router.route(kEmailEvent, *f.snapshot, options, decision, error)) {
-      routing::append_explain_json(out, router.event(), decision, *f.snapshot);
+      writer.append(out, router.event(), decision);
     }
     benchmark::DoNotOptimize(out.data());
   }

@@ -1,5 +1,7 @@
 #include "routing/condition_program.h"
 
+#include <algorithm>
+
 #include "routing/value_template.h"
 
 namespace switchboard::routing {
@@ -15,6 +17,31 @@ bool needs_list(Operator op) noexcept {
   return op == Operator::kAnyIn || op == Operator::kAllIn || op == Operator::kBetween || op == Operator::kNotBetween;
 }
 bool needs_like(Operator op) noexcept { return op == Operator::kLike || op == Operator::kNotLike; }
+
+// A rough cost rank of a child: cheap ones go first in their group, so that the
+// short-circuit (an AND child that fails, an OR child that passes) skips the dear ones.
+// Children are pure, so the order never changes a result.
+int cost_rank(Operator op, bool templated) noexcept {
+  int rank = 0;
+  switch (op) {
+    case Operator::kIsDefined: rank = 0; break;
+    case Operator::kEqual:
+    case Operator::kNotEqual: rank = 1; break;
+    case Operator::kLarger:
+    case Operator::kSmaller:
+    case Operator::kLargerEqual:
+    case Operator::kSmallerEqual: rank = 2; break;
+    case Operator::kIn:
+    case Operator::kNotIn: rank = 3; break;
+    case Operator::kBetween:
+    case Operator::kNotBetween: rank = 4; break;
+    case Operator::kAnyIn:
+    case Operator::kAllIn: rank = 5; break;
+    case Operator::kLike:
+    case Operator::kNotLike: rank = 6; break;
+  }
+  return templated ? rank + 10 : rank;
+}
 
 // The expected value after rendering, in the forms the operators read.
 struct Expected {
@@ -173,6 +200,11 @@ ConditionProgram ConditionProgram::compile(const std::vector<ConditionGroup>& gr
       program.children_.push_back(child);
     }
     group.end = static_cast<std::uint32_t>(program.children_.size());
+    std::stable_sort(program.children_.begin() + group.begin, program.children_.end(),
+                     [&](const Child& a, const Child& b) {
+                       return cost_rank(a.op, program.values_[a.value].templated) <
+                              cost_rank(b.op, program.values_[b.value].templated);
+                     });
     program.groups_.push_back(group);
   }
   return program;

@@ -55,9 +55,21 @@ std::string index_path(std::string_view base, std::uint32_t i, std::string_view 
 struct EventParser::Capture {
   std::span<const std::string_view> keys;
   FieldValue* values;
+
+  bool wants(std::string_view key) const noexcept {
+    for (std::string_view k : keys) {
+      if (k == key) return true;
+    }
+    return false;
+  }
+  void store(std::string_view key, const FieldValue& value) noexcept {
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (keys[k] == key) values[k] = value;
+    }
+  }
 };
 
-EventParser::EventParser() = default;
+EventParser::EventParser() : syntax_(kEventSyntaxDepth) {}
 
 void EventParser::reset_captures() {
   const std::uint32_t n = table_ ? table_->slot_count() : 0;
@@ -72,7 +84,6 @@ void EventParser::reset_captures() {
   channel_json_end_.clear();
   subscriber_id_ = {};
   subscriber_id_seen_ = false;
-  depth_ = 0;
 }
 
 void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& value) {
@@ -80,65 +91,37 @@ void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& val
   slots_[static_cast<std::size_t>(node->slot)] = value;
 }
 
-// Values no condition reads and no template renders: checked exactly as strictly as
-// walk() checks them (an event with invalid JSON anywhere is invalid), but nothing is
-// captured, converted or copied.
-error_code EventParser::skip(od::value value) {
-  od::json_type type;
-  if (auto e = value.type().get(type)) return e;
-  switch (type) {
-    case od::json_type::object: {
-      if (++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
-      od::object object;
-      if (auto e = value.get_object().get(object)) return e;
-      for (auto member : object) {
-        od::field field;
-        if (auto e = std::move(member).get(field)) return e;
-        std::string_view key;
-        if (auto e = field.unescaped_key().get(key)) return e;
-        if (auto e = skip(field.value())) return e;
-      }
-      --depth_;
-      return simdjson::SUCCESS;
+// The text of a string whose opening quote is just before `begin`: its raw bytes when it
+// holds no backslash (no copy into On-Demand's string buffer), else false.
+bool EventParser::raw_string(const char* begin, std::string_view& text) const noexcept {
+  // Well-formed input (the syntax check passed) closes every string before its end.
+  const char* end = buffer_.data() + length_;
+  for (const char* p = begin; p < end; ++p) {
+    if (*p == '"') {
+      text = std::string_view(begin, static_cast<std::size_t>(p - begin));
+      return true;
     }
-    case od::json_type::array: {
-      if (++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
-      od::array array;
-      if (auto e = value.get_array().get(array)) return e;
-      for (auto element : array) {
-        od::value element_value;
-        if (auto e = element.get(element_value)) return e;
-        if (auto e = skip(element_value)) return e;
-      }
-      --depth_;
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::string: {
-      // Unescaping is what validates escapes; strings without a backslash need none.
-      const std::string_view token = value.raw_json_token();
-      if (std::memchr(token.data(), '\\', token.size()) == nullptr) return simdjson::SUCCESS;
-      std::string_view text;
-      return value.get_string().get(text);
-    }
-    case od::json_type::number:
-      return is_json_number(trim_number_token(value.raw_json_token())) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
-    case od::json_type::boolean: {
-      bool b = false;
-      return value.get_bool().get(b);
-    }
-    case od::json_type::null: {
-      bool is_null = false;
-      if (auto e = value.is_null().get(is_null)) return e;
-      return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
-    }
+    if (*p == '\\') return false;
   }
-  return simdjson::INCORRECT_TYPE;
+  return false;
+}
+
+error_code EventParser::key_of(od::field& field, std::string_view& key) noexcept {
+  if (raw_string(reinterpret_cast<const char*>(field.key().raw()), key)) return simdjson::SUCCESS;
+  return field.unescaped_key().get(key);
+}
+
+error_code EventParser::string_of(od::value& value, std::string_view& text) noexcept {
+  od::raw_json_string raw;
+  if (auto e = value.get_raw_json_string().get(raw)) return e;
+  if (raw_string(reinterpret_cast<const char*>(raw.raw()), text)) return simdjson::SUCCESS;
+  return value.get_string().get(text);
 }
 
 error_code EventParser::walk_scalar(od::value value, od::json_type type, bool render, FieldValue& out) {
   switch (type) {
     case od::json_type::string: {
-      if (auto e = value.get_string().get(out.text)) return e;
+      if (auto e = string_of(value, out.text)) return e;
       out.kind = ValueKind::kString;
       if (render) append_json_string(arena_, out.text);
       return simdjson::SUCCESS;
@@ -182,9 +165,6 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
   const FieldTable::SlotUse use = has_slot ? table_->slot_use(static_cast<std::uint32_t>(node->slot))
                                            : FieldTable::SlotUse{};
 
-  const bool container = type == od::json_type::object || type == od::json_type::array;
-  if (container && ++depth_ > kMaxEventNesting) return simdjson::DEPTH_ERROR;
-
   if (type == od::json_type::object) {
     const bool render_here = render || use.rendered;
     const auto begin = static_cast<std::uint32_t>(arena_.size());
@@ -196,7 +176,7 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       od::field field;
       if (auto e = std::move(member).get(field)) return e;
       std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
+      if (auto e = key_of(field, key)) return e;
       if (render_here) {
         if (!first) arena_.push_back(',');
         append_json_string(arena_, key);
@@ -204,20 +184,14 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       }
       first = false;
       const FieldTable::Node* child_node = node ? table_->child(node, key) : nullptr;
-      if (child_node == nullptr && !render_here && members == nullptr) {
-        if (auto e = skip(field.value())) return e;
-        continue;
-      }
+      // A value nothing reads is left untouched: On-Demand steps over it (the syntax
+      // check has already seen it).
+      if (child_node == nullptr && !render_here && !(members && members->wants(key))) continue;
       FieldValue child;
       if (auto e = walk(field.value(), child_node, render_here, child, nullptr)) return e;
-      if (members != nullptr) {
-        for (std::size_t k = 0; k < members->keys.size(); ++k) {
-          if (members->keys[k] == key) members->values[k] = child;
-        }
-      }
+      if (members != nullptr) members->store(key, child);
     }
     if (render_here) arena_.push_back('}');
-    --depth_;
     out.kind = ValueKind::kObject;
     if (has_slot && use.rendered) {
       slot_render_begin_[static_cast<std::size_t>(node->slot)] = begin;
@@ -241,7 +215,6 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       if (render_here && index > 0) arena_.push_back(',');
       const FieldTable::Node* child_node = node ? table_->child_at(node, index) : nullptr;
       if (child_node == nullptr && !render_here && !use.elements) {
-        if (auto e = skip(element_value)) return e;
         ++index;
         continue;
       }
@@ -251,7 +224,6 @@ error_code EventParser::walk(od::value value, const FieldTable::Node* node, bool
       ++index;
     }
     if (render_here) arena_.push_back(']');
-    --depth_;
     out.kind = ValueKind::kArray;
     if (use.elements) {
       out.elements_begin = static_cast<std::uint32_t>(elements_.size());
@@ -347,7 +319,7 @@ bool EventParser::parse_subscriber(od::value value, Error& error) {
     od::field field;
     if (auto e = std::move(member_field).get(field)) return fail_json(error, e);
     std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return fail_json(error, e);
+    if (auto e = key_of(field, key)) return fail_json(error, e);
     if ((key == "channels" && channels_seen) || (key == "subscriberId" && subscriber_id_seen_)) {
       return fail(error, kInvalidJson, "duplicate field \"subscriber." + std::string(key) + "\"");
     }
@@ -358,6 +330,7 @@ bool EventParser::parse_subscriber(od::value value, Error& error) {
       if (!parse_channels(member, node, error)) return false;
       continue;
     }
+    if (node == nullptr && key != "subscriberId") continue;
     FieldValue v;
     if (auto e = walk(member, node, false, v, nullptr)) return fail_json(error, e);
     if (key == "subscriberId") {
@@ -381,16 +354,19 @@ bool EventParser::resolve_table(od::document& doc) {
   // find_field shortcut: it matches raw key text.
   std::string_view org, env, channel_name;
   bool have_org = false, have_env = false, have_channel = false;
-  for (auto field : root) {
+  for (auto member : root) {
+    od::field field;
+    if (std::move(member).get(field)) return false;
     std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
+    if (key_of(field, key)) return false;
     std::string_view* target = key == "organizationId" ? &org
                                : key == "environmentId" ? &env
                                : key == "channel"       ? &channel_name
                                                         : nullptr;
     if (target == nullptr) continue;
     std::string_view value;
-    if (field.value().get_string().get(value)) return false;
+    od::value member_value = field.value();
+    if (string_of(member_value, value)) return false;
     *target = value;
     (target == &org ? have_org : target == &env ? have_env : have_channel) = true;
   }
@@ -413,7 +389,7 @@ bool EventParser::parse_root(od::document& doc, EventView& out, Error& error, bo
     od::field field;
     if (auto e = std::move(root_field).get(field)) return fail_json(error, e);
     std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) return fail_json(error, e);
+    if (auto e = key_of(field, key)) return fail_json(error, e);
     od::value member = field.value();
     std::uint32_t which = kRootKeyCount;
     for (std::uint32_t k = 0; k < kRootKeyCount; ++k) {
@@ -441,12 +417,20 @@ bool EventParser::parse_root(od::document& doc, EventView& out, Error& error, bo
       if (!parse_subscriber(member, error)) return false;
       continue;
     }
+    if (which == kRootKeyCount) continue;  // unknown top-level fields are ignored (the syntax check saw them)
     FieldValue v;
     const FieldTable::Node* node = nullptr;
     if (table_ && which == kTenant) node = table_->root(ConditionOn::kTenant);
     if (table_ && which == kPayload) node = table_->root(ConditionOn::kPayload);
-    Capture capture{kOverrideKeys, overrides.data()};
-    if (auto e = walk(member, node, false, v, which == kOverrides ? &capture : nullptr)) return fail_json(error, e);
+    if (node == nullptr && (which == kTenant || which == kPayload || which == kContent)) {
+      // Only the type matters: the first byte says it without reading further.
+      od::json_type type;
+      if (auto e = member.type().get(type)) return fail_json(error, e);
+      v.kind = type == od::json_type::object ? ValueKind::kObject : ValueKind::kMissing;
+    } else {
+      Capture capture{kOverrideKeys, overrides.data()};
+      if (auto e = walk(member, node, false, v, which == kOverrides ? &capture : nullptr)) return fail_json(error, e);
+    }
     switch (which) {
       case kId:
         if (v.kind != ValueKind::kString || v.text.empty() || v.text.size() > kMaxIdBytes) {
@@ -485,7 +469,7 @@ bool EventParser::parse_root(od::document& doc, EventView& out, Error& error, bo
         }
         break;
       default:
-        break;  // unknown top-level fields are ignored (after validation as JSON)
+        break;
     }
   }
   if (!doc.current_location().error()) return fail(error, kInvalidJson, "not valid JSON: trailing content after the event object");
@@ -505,24 +489,43 @@ bool EventParser::parse_root(od::document& doc, EventView& out, Error& error, bo
   return true;
 }
 
+void EventParser::copy_padded(std::string_view json) {
+  buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(buffer_.data(), json.data(), json.size());
+}
+
 bool EventParser::parse(std::string_view json, const FieldTableSource* tables, EventView& out, Error& error) {
+  copy_padded(json);
+  if (auto e = syntax_.check(buffer_.data(), json.size())) {
+    out = EventView{};
+    return fail_json(error, e);
+  }
+  return read(json.size(), tables, out, error);
+}
+
+bool EventParser::parse_well_formed(std::string_view json, const FieldTableSource* tables, EventView& out,
+                                    Error& error) {
+  copy_padded(json);
+  return read(json.size(), tables, out, error);
+}
+
+bool EventParser::read(std::size_t length, const FieldTableSource* tables, EventView& out, Error& error) {
   tables_ = tables;
   table_ = nullptr;
   table_resolved_ = tables == nullptr;
   out = EventView{};
-  buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(buffer_.data(), json.data(), json.size());
+  length_ = length;
   od::document doc;
-  if (auto e = parser_.iterate(buffer_.data(), json.size(), buffer_.size()).get(doc)) return fail_json(error, e);
+  if (auto e = parser_.iterate(buffer_.data(), length, buffer_.size()).get(doc)) return fail_json(error, e);
   reset_captures();
   bool restart = false;
   if (!parse_root(doc, out, error, restart)) {
     if (!restart) return false;
     // Each pass starts from a fresh iterate: On-Demand documents are not safe to rewind
     // once a lookup has failed on malformed input.
-    if (auto e = parser_.iterate(buffer_.data(), json.size(), buffer_.size()).get(doc)) return fail_json(error, e);
+    if (auto e = parser_.iterate(buffer_.data(), length, buffer_.size()).get(doc)) return fail_json(error, e);
     resolve_table(doc);
-    if (auto e = parser_.iterate(buffer_.data(), json.size(), buffer_.size()).get(doc)) return fail_json(error, e);
+    if (auto e = parser_.iterate(buffer_.data(), length, buffer_.size()).get(doc)) return fail_json(error, e);
     reset_captures();
     out = EventView{};
     if (!parse_root(doc, out, error, restart)) return false;

@@ -4,41 +4,59 @@
 
 namespace switchboard::routing {
 
-namespace {
+ExplainJsonWriter::ExplainJsonWriter(const IntegrationSnapshot& snapshot)
+    : snapshot_(snapshot), candidate_prefixes_(snapshot.size()), rejected_prefixes_(snapshot.size()) {}
 
-void append_candidate(std::string& out, const Candidate& c, const IntegrationSnapshot& snapshot) {
-  const Integration& i = snapshot.entry(c.entry).integration;
-  out.append("{\"_id\":");
-  append_json_string(out, i.id);
-  out.append(",\"identifier\":");
-  append_json_string(out, i.identifier);
-  out.append(",\"providerId\":");
-  append_json_string(out, i.provider_id);
-  out.append(",\"reason\":\"");
-  out.append(route_reason_name(c.reason));
-  out.append("\"}");
+// {"_id":"..","identifier":"..","providerId":"..","reason":"
+const std::string& ExplainJsonWriter::candidate_prefix(std::uint32_t entry) {
+  std::string& prefix = candidate_prefixes_[entry];
+  if (prefix.empty()) {
+    const Integration& i = snapshot_.entry(entry).integration;
+    prefix.append("{\"_id\":");
+    append_json_string(prefix, i.id);
+    prefix.append(",\"identifier\":");
+    append_json_string(prefix, i.identifier);
+    prefix.append(",\"providerId\":");
+    append_json_string(prefix, i.provider_id);
+    prefix.append(",\"reason\":\"");
+  }
+  return prefix;
 }
 
-void append_target(std::string& out, const TargetDecision& t, const IntegrationSnapshot& snapshot) {
+// {"identifier":"..","why":"
+const std::string& ExplainJsonWriter::rejected_prefix(std::uint32_t entry) {
+  std::string& prefix = rejected_prefixes_[entry];
+  if (prefix.empty()) {
+    prefix.append("{\"identifier\":");
+    append_json_string(prefix, snapshot_.entry(entry).integration.identifier);
+    prefix.append(",\"why\":\"");
+  }
+  return prefix;
+}
+
+void ExplainJsonWriter::append_target(std::string& out, const TargetDecision& t) {
+  auto append_candidate = [&](const Candidate& c) {
+    out.append(candidate_prefix(c.entry));
+    out.append(route_reason_name(c.reason));
+    out.append("\"}");
+  };
   out.append("{\"target\":");
   append_json_string(out, t.name);
   out.append(",\"chosen\":");
   if (t.candidates.empty()) {
     out.append("null");
   } else {
-    append_candidate(out, t.candidates.front(), snapshot);
+    append_candidate(t.candidates.front());
   }
   out.append(",\"failover\":[");
   for (std::size_t k = 1; k < t.candidates.size(); ++k) {
     if (k > 1) out.push_back(',');
-    append_candidate(out, t.candidates[k], snapshot);
+    append_candidate(t.candidates[k]);
   }
   out.append("],\"rejected\":[");
   for (std::size_t k = 0; k < t.rejected.size(); ++k) {
     if (k > 0) out.push_back(',');
-    out.append("{\"identifier\":");
-    append_json_string(out, snapshot.entry(t.rejected[k].entry).integration.identifier);
-    out.append(",\"why\":\"");
+    out.append(rejected_prefix(t.rejected[k].entry));
     out.append(reject_why_name(t.rejected[k].why));
     out.append("\"}");
   }
@@ -49,10 +67,7 @@ void append_target(std::string& out, const TargetDecision& t, const IntegrationS
   out.append("\"}");
 }
 
-}  // namespace
-
-void append_explain_json(std::string& out, const EventView& event, const Decision& decision,
-                         const IntegrationSnapshot& snapshot) {
+void ExplainJsonWriter::append(std::string& out, const EventView& event, const Decision& decision) {
   out.append("{\"eventId\":");
   append_json_string(out, event.id);
   out.append(",\"channel\":\"");
@@ -60,9 +75,14 @@ void append_explain_json(std::string& out, const EventView& event, const Decisio
   out.append("\",\"targets\":[");
   for (std::size_t k = 0; k < decision.size(); ++k) {
     if (k > 0) out.push_back(',');
-    append_target(out, decision[k], snapshot);
+    append_target(out, decision[k]);
   }
   out.append("]}");
+}
+
+void append_explain_json(std::string& out, const EventView& event, const Decision& decision,
+                         const IntegrationSnapshot& snapshot) {
+  ExplainJsonWriter(snapshot).append(out, event, decision);
 }
 
 void append_line_error_json(std::string& out, std::size_t line, std::string_view message) {

@@ -1,8 +1,10 @@
 #pragma once
 // The JSON of `switchboard explain` (contract section 7), one object per event, minified.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "routing/decision.h"
 #include "routing/event_view.h"
@@ -10,7 +12,27 @@
 
 namespace switchboard::routing {
 
-// Appends the explain object of `decision` for `event` to `out` (no trailing newline).
+// Writes explain objects for decisions made against one snapshot. The parts that depend
+// only on an integration (its escaped _id, identifier and providerId) are rendered the
+// first time it appears and reused: a batch writes them for every event. Not thread-safe.
+class ExplainJsonWriter {
+ public:
+  explicit ExplainJsonWriter(const IntegrationSnapshot& snapshot);
+
+  // Appends the explain object of `decision` for `event` to `out` (no trailing newline).
+  void append(std::string& out, const EventView& event, const Decision& decision);
+
+ private:
+  void append_target(std::string& out, const TargetDecision& target);
+  const std::string& candidate_prefix(std::uint32_t entry);
+  const std::string& rejected_prefix(std::uint32_t entry);
+
+  const IntegrationSnapshot& snapshot_;
+  std::vector<std::string> candidate_prefixes_;  // by snapshot entry; empty until first use
+  std::vector<std::string> rejected_prefixes_;
+};
+
+// One explain object, for callers with a single decision.
 void append_explain_json(std::string& out, const EventView& event, const Decision& decision,
                          const IntegrationSnapshot& snapshot);
 

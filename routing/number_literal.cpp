@@ -42,8 +42,39 @@ bool valid_json_number(std::string_view s, bool& integral) noexcept {
   return i == n;
 }
 
+// Clinger's fast path: up to 15 significant digits and no exponent make an exact
+// mantissa m < 2^53 and a power 10^k <= 10^22, both exact doubles, so m / 10^k is
+// correctly rounded. Most event numbers (prices, counts, scores) take it.
+bool fast_double(std::string_view s, double& value) noexcept {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction = -1;  // digits after the point, once one is seen
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 15) return false;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0) {
+      fraction = 0;
+    } else {
+      return false;  // an exponent or anything unexpected: the general path decides
+    }
+  }
+  if (digits == 0) return false;
+  value = static_cast<double>(mantissa) / kPow10[fraction > 0 ? fraction : 0];
+  if (negative) value = -value;
+  return true;
+}
+
 double to_double(std::string_view s) noexcept {
   double value = 0;
+  if (fast_double(s, value)) return value;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec == std::errc::result_out_of_range) {
     // from_chars leaves value untouched on overflow/underflow; strtod saturates correctly.

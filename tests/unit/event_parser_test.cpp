@@ -66,6 +66,24 @@ INSTANTIATE_TEST_SUITE_P(
         "{\"organizationId\":\"o\",\"environmentId\":\"e\",\"channel\":\"email\",\"id\": \"z\","
         "\"subscriber\": {\"subscriberId\": \"s\"}, \"unknown\": {\"a\": {\"b\" 1}}}"));
 
+// Exactly kMaxEventNesting containers inside the event object are fine, one more is not,
+// wherever they are (the syntax check sees values nothing reads).
+TEST(EventParserTest, NestingLimitIsExact) {
+  auto snapshot = snapshot_with_condition();
+  auto event_with = [](int arrays) {
+    std::string deep = "0";
+    for (int i = 0; i < arrays; ++i) deep = "[" + deep + "]";
+    return R"({"organizationId":"o","environmentId":"e","channel":"email","id":"z",)"
+           R"("subscriber":{"subscriberId":"s"},"content":{"deep":)" + deep + "}}";
+  };
+  EventParser parser;
+  EventView view;
+  Error error;
+  EXPECT_TRUE(parser.parse(event_with(kMaxEventNesting - 1), snapshot.get(), view, error)) << error.message;
+  EXPECT_FALSE(parser.parse(event_with(kMaxEventNesting), snapshot.get(), view, error));
+  EXPECT_EQ(error.code, kInvalidJson);
+}
+
 // Skipped subtrees still count towards the nesting limit.
 TEST(EventParserTest, NestingLimitAppliesToSkippedValues) {
   auto snapshot = snapshot_with_condition();

@@ -46,27 +46,23 @@ int explain_one(const ExplainOptions& o, const routing::IntegrationSnapshot& sna
 }
 
 int explain_batch(const ExplainOptions& o, const routing::IntegrationSnapshot& snapshot) {
-  std::string error_text;
-  auto text = read_whole_file(o.events, error_text);
-  if (!text) return fail(error_text);
+  LineReader reader(o.events);
+  if (!reader.ok()) return fail(reader.error());
   routing::Router router;
   routing::Decision decision;
+  routing::ExplainJsonWriter writer(snapshot);
   Error error;
   const routing::RouteOptions options{.max_failover = o.max_failover, .explain = true};
   std::string out;
-  out.reserve(1 << 20);
-  const std::string_view input(*text);
+  out.reserve(2 << 20);
   std::size_t line_number = 0;
-  for (std::size_t pos = 0; pos < input.size();) {
-    std::size_t end = input.find('\n', pos);
-    if (end == std::string_view::npos) end = input.size();
-    std::string_view line = input.substr(pos, end - pos);
-    pos = end + 1;
+  std::string_view line;
+  while (reader.next(line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (router.route(line, snapshot, options, decision, error)) {
-      routing::append_explain_json(out, router.event(), decision, snapshot);
+      writer.append(out, router.event(), decision);
     } else {
       routing::append_line_error_json(out, line_number, error.message);
     }
@@ -78,6 +74,7 @@ int explain_batch(const ExplainOptions& o, const routing::IntegrationSnapshot& s
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  if (!reader.ok()) return fail(reader.error());
   return 0;
 }
 
