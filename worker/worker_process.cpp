@@ -50,7 +50,7 @@ std::int64_t epoch_millis() {
 class KafkaOutbox final : public Outbox {
  public:
   explicit KafkaOutbox(kafka::KafkaProducer& producer) : producer_(producer) {}
-  void produce(const std::string& topic, std::string key, std::string value, RecordHeaders headers,
+  void produce(const std::string& topic, const std::string& key, const std::string& value, const RecordHeaders& headers,
                std::function<void(bool, const std::string&)> acked) override {
     producer_.produce(topic, key, value, headers, [acked = std::move(acked)](const kafka::DeliveryResult& r) {
       acked(!r.error, r.error ? r.error.message() : std::string());

@@ -65,9 +65,12 @@ wait_for() {
   done
 }
 
-# start_broker [PARTITIONS]: sets BOOTSTRAP.
+# start_broker [PARTITIONS [BROKER-ARGS...]]: sets BOOTSTRAP. BROKER-ARGS go to `switchboard
+# broker` (e.g. --topics NAME:PARTITIONS,...).
 start_broker() {
-  spawn broker "$SB" broker --partitions "${1:-12}" --bootstrap-file "$WORK/bootstrap"
+  local partitions="${1:-12}"
+  (($#)) && shift
+  spawn broker "$SB" broker --partitions "$partitions" --bootstrap-file "$WORK/bootstrap" "$@"
   wait_for "the broker" 20 test -s "$WORK/bootstrap"
   BOOTSTRAP="$(cat "$WORK/bootstrap")"
   export SWITCHBOARD_KAFKA_BROKERS="$BOOTSTRAP"

@@ -44,9 +44,9 @@ struct Record {
 // Acks are held until release(), so tests can check that `finished` waits for them.
 class FakeOutbox final : public Outbox {
  public:
-  void produce(const std::string& topic, std::string key, std::string value, RecordHeaders headers,
+  void produce(const std::string& topic, const std::string& key, const std::string& value, const RecordHeaders& headers,
                std::function<void(bool, const std::string&)> acked) override {
-    records.push_back({topic, std::move(key), std::move(value), std::move(headers)});
+    records.push_back({topic, key, value, headers});
     pending.push_back(std::move(acked));
   }
   void release(bool ok = true) {

@@ -164,5 +164,17 @@ TEST(SinkPushEndpoints, ABadShapeIsAnswered400WithTheReason) {
   EXPECT_NE(app.stats_json().find("\"fcm\":1"), std::string::npos) << app.stats_json();
 }
 
+TEST(SinkPushEndpoints, WebhookTakesAnyWellFormedJsonAndNothingElse) {
+  for (const char* body : {R"({"a":[1,2.5,{"b":null}],"c":"\u00e9"})", "[]", "\"text\"", "12"}) {
+    EXPECT_EQ(check(request("/webhook/load", {}, body), "webhook"), "") << body;
+  }
+  for (const std::string& body : {std::string("{"), std::string(R"({"a":1} x)"), std::string(R"({"a":tru})"),
+                                 std::string(""), std::string("{\"a\":\"\xff\"}")}) {
+    EXPECT_EQ(check(request("/webhook/load", {}, body), "webhook"), "webhook: body is not valid JSON") << body;
+  }
+  EXPECT_EQ(check(request("/webhook/load", {{"x-switchboard-signature", "abc"}}, "{}"), "webhook"),
+            "webhook: x-switchboard-signature must be 64 hex characters (HMAC-SHA256)");
+}
+
 }  // namespace
 }  // namespace switchboard::sink

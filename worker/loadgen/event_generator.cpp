@@ -25,6 +25,9 @@ std::uint64_t mix_bits(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// The top 53 bits of `bits` as a double in [0, 1).
+double unit_of(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+
 constexpr std::string_view kWords[] = {"order", "shipped", "tracking", "parcel", "delivery", "window", "courier",
                                        "invoice", "payment", "receipt", "account", "settings", "summer", "sale"};
 
@@ -56,7 +59,12 @@ void append_iso_ms(std::string& out, std::int64_t unix_ms) {
 
 std::size_t EventGenerator::Table::draw(std::mt19937_64& rng) const {
   if (cumulative.size() <= 1) return 0;
-  const double x = std::uniform_real_distribution<double>(0, cumulative.back())(rng);
+  return pick(std::generate_canonical<double, 53>(rng));
+}
+
+std::size_t EventGenerator::Table::pick(double unit) const {
+  if (cumulative.size() <= 1) return 0;
+  const double x = unit * cumulative.back();
   const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), x);
   return std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), cumulative.size() - 1);
 }
@@ -106,13 +114,14 @@ void EventGenerator::append_subscriber(std::string& out, std::uint64_t subscribe
   out += R"(@load.test","phone":)";
   out += mix_.phones[h % mix_.phones.size()];
   out += R"(,"firstName":"Ada","locale":)";
-  // Locale and tier follow the weights across subscribers, fixed per subscriber.
-  std::mt19937_64 attributes(h);
-  out += mix_.locales[locales_.draw(attributes)].value;
+  // Locale and tier follow the weights across subscribers, fixed per subscriber: drawn
+  // from further hashes of the subscriber (seeding a generator per event cost more than
+  // building the rest of the event).
+  out += mix_.locales[locales_.pick(unit_of(mix_bits(h ^ 1)))].value;
   out += R"(,"data":{)";
   if (!mix_.tiers.empty()) {
     out += R"("tier":)";
-    out += mix_.tiers[tiers_.draw(attributes)].value;
+    out += mix_.tiers[tiers_.pick(unit_of(mix_bits(h ^ 2)))].value;
   }
   out += '}';
   if (channel == "chat") append_channels(out, mix_.chat, chat_providers_, true);

@@ -40,6 +40,7 @@ class EventGenerator {
   struct Table {
     std::vector<double> cumulative;
     std::size_t draw(std::mt19937_64& rng) const;
+    std::size_t pick(double unit) const;  // `unit` in [0, 1)
   };
   static Table table_of(const std::vector<double>& weights);
 

@@ -74,7 +74,7 @@ class LoadRun {
   RunReport run() {
     std::map<std::string, std::string> common{{"bootstrap.servers", options_.brokers}};
     std::map<std::string, std::string> producer_config = common;
-    producer_config["linger.ms"] = "2";
+    producer_config["linger.ms"] = "10";
     producer_ = std::make_unique<kafka::KafkaProducer>(io_, producer_config, [this](std::error_code ec, std::string_view m) {
       progress_ << "loadgen: producer: " << ec.message() << ": " << m << "\n";
     });

@@ -15,9 +15,10 @@ using RecordHeaders = std::vector<std::pair<std::string, std::string>>;
 class Outbox {
  public:
   virtual ~Outbox() = default;
-  // `key` empty: no key. `acked(ok, error)`.
-  virtual void produce(const std::string& topic, std::string key, std::string value, RecordHeaders headers,
-                       std::function<void(bool ok, const std::string& error)> acked) = 0;
+  // `key` empty: no key. `acked(ok, error)`. The record is copied before produce returns, so
+  // the caller keeps (and may reuse) its own.
+  virtual void produce(const std::string& topic, const std::string& key, const std::string& value,
+                       const RecordHeaders& headers, std::function<void(bool ok, const std::string& error)> acked) = 0;
 };
 
 }  // namespace switchboard::worker

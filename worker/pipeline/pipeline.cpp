@@ -95,22 +95,34 @@ Pipeline::Pipeline(PipelineOptions options, SnapshotSource snapshots, providers:
 
 Pipeline::~Pipeline() = default;
 
+// A status or dead letter until the broker takes it: kept once, for a possible retry (a
+// record the broker did not take is never dropped), and moved, never copied, meanwhile.
+struct Pipeline::Record {
+  const std::string& topic;
+  std::string key, value;
+  RecordHeaders headers;
+  std::function<void()> acked;
+};
+
 void Pipeline::produce_until_acked(const std::string& topic, std::string key, std::string value,
                                    RecordHeaders headers, std::function<void()> acked) {
-  // Copies are kept for a possible retry: a record the broker did not take is never dropped.
-  outbox_.produce(topic, key, value, headers,
-                  [this, topic, key, value, headers, acked = std::move(acked)](bool ok, const std::string& error) mutable {
+  produce_until_acked(std::make_shared<Record>(
+      Record{topic, std::move(key), std::move(value), std::move(headers), std::move(acked)}));
+}
+
+void Pipeline::produce_until_acked(std::shared_ptr<Record> record) {
+  const Record& r = *record;
+  outbox_.produce(r.topic, r.key, r.value, r.headers,
+                  [this, record = std::move(record)](bool ok, const std::string& error) mutable {
                     if (ok) {
-                      acked();
+                      record->acked();
                       return;
                     }
                     metrics_->produce_retries.inc();
                     spdlog::warn(R"("msg":"record not acknowledged, producing again","topic":{},"error":{})",
-                                 log_quote(topic), log_quote(error));
-                    scheduler_.after(options_.produce_retry, [this, topic, key = std::move(key), value = std::move(value),
-                                                              headers = std::move(headers),
-                                                              acked = std::move(acked)]() mutable {
-                      produce_until_acked(topic, std::move(key), std::move(value), std::move(headers), std::move(acked));
+                                 log_quote(record->topic), log_quote(error));
+                    scheduler_.after(options_.produce_retry, [this, record = std::move(record)]() mutable {
+                      produce_until_acked(std::move(record));
                     });
                   });
 }

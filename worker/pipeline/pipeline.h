@@ -59,8 +59,11 @@ class Pipeline {
               std::function<void()> finished);
   void dispatch(std::shared_ptr<Work> work);
   void emit_status(const std::shared_ptr<Work>& work, std::string record);
+  struct Record;
+  // `topic` is one of options_'s topics (it outlives the retries).
   void produce_until_acked(const std::string& topic, std::string key, std::string value, RecordHeaders headers,
                            std::function<void()> acked);
+  void produce_until_acked(std::shared_ptr<Record> record);
   void record_done(const std::shared_ptr<Work>& work);
 
   PipelineOptions options_;

@@ -14,8 +14,7 @@ using nlohmann::json;
 
 std::string check_webhook_request(const SinkRequest& request) {
   if (request.method != "POST") return "webhook: method must be POST";
-  const json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return "webhook: body is not valid JSON";
+  if (!is_valid_json(request.body)) return "webhook: body is not valid JSON";
   if (const std::string* signature = request.header("x-switchboard-signature")) {
     if (signature->size() != 64 || !std::all_of(signature->begin(), signature->end(), is_hex)) {
       return "webhook: x-switchboard-signature must be 64 hex characters (HMAC-SHA256)";

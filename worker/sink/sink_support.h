@@ -35,6 +35,9 @@ bool has_bearer(const SinkRequest& request);
 std::string now_iso8601();
 // 8-4-4-4-12 lower-case hex (the shape of Postmark, Resend, Mailjet, Expo and OneSignal ids).
 std::string sink_uuid(SinkIds& ids);
+// Whether `text` is one well-formed JSON value (UTF-8 checked), without building a document:
+// the webhook endpoints only need the verdict, at every delivery of a load test.
+bool is_valid_json(std::string_view text);
 // A non-empty string member `key` of `object`.
 bool non_empty_string(const nlohmann::json& object, const char* key);
 // POST with a JSON Content-Type and a body that parses (into `body`); else the reason,
