@@ -1,6 +1,7 @@
 #include "routing/event_parser.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "routing/json_text.h"
@@ -93,15 +94,35 @@ void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& val
 
 // The text of a string whose opening quote is just before `begin`: its raw bytes when it
 // holds no backslash (no copy into On-Demand's string buffer), else false.
+namespace {
+
+// Bytes of `word` equal to `byte` have their high bit set; the lowest flagged byte is
+// exact (the borrow of the subtraction only spreads upwards).
+constexpr std::uint64_t flag_bytes(std::uint64_t word, std::uint8_t byte) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t x = word ^ (kOnes * byte);
+  return (x - kOnes) & ~x & (kOnes << 7);
+}
+
+}  // namespace
+
 bool EventParser::raw_string(const char* begin, std::string_view& text) const noexcept {
-  // Well-formed input (the syntax check passed) closes every string before its end.
+  // Well-formed input (the syntax check passed) closes every string before its end; the
+  // padding after the end makes 8-byte reads past it safe.
   const char* end = buffer_.data() + length_;
-  for (const char* p = begin; p < end; ++p) {
-    if (*p == '"') {
-      text = std::string_view(begin, static_cast<std::size_t>(p - begin));
-      return true;
+  for (const char* p = begin; p < end;) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    if constexpr (std::endian::native != std::endian::little) word = __builtin_bswap64(word);
+    const std::uint64_t stops = flag_bytes(word, '"') | flag_bytes(word, '\\');
+    if (stops == 0) {
+      p += sizeof word;
+      continue;
     }
-    if (*p == '\\') return false;
+    p += std::countr_zero(stops) / 8;
+    if (p >= end || *p != '"') return false;  // a backslash first: the caller unescapes
+    text = std::string_view(begin, static_cast<std::size_t>(p - begin));
+    return true;
   }
   return false;
 }

@@ -102,6 +102,16 @@ std::optional<Number> parse_json_number(std::string_view token) noexcept {
   bool integral = false;
   if (!valid_json_number(token, integral)) return std::nullopt;
   Number n;
+  const std::size_t digits = token.size() - (token[0] == '-' ? 1 : 0);
+  if (integral && digits <= 18) {
+    // Fits in 64 bits; converting the integer rounds exactly as parsing the text would.
+    std::int64_t magnitude = 0;
+    for (char c : token.substr(token.size() - digits)) magnitude = magnitude * 10 + (c - '0');
+    n.integer = token[0] == '-' ? -magnitude : magnitude;
+    n.exact_integer = true;
+    n.value = static_cast<double>(n.integer);
+    return n;
+  }
   n.value = to_double(token);
   if (integral) {
     auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), n.integer);
