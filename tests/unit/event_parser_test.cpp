@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "routing/event_parser.h"
 #include "routing/integration_json.h"
 #include "routing/integration_snapshot.h"
@@ -124,6 +127,41 @@ TEST(EventParserTest, FieldsBeforeTheBucketKeysAreStillCaptured) {
   EXPECT_EQ(nulls, 1);
   ASSERT_EQ(view.subscriber_channels.size(), 1u);
   EXPECT_EQ(view.subscriber_channels[0].json, R"({"providerId":"slack"})");
+}
+
+// Keys and strings are used in place when they hold no backslash and unescaped otherwise;
+// both must read the same, at any length (the scan goes eight bytes at a time).
+TEST(EventParserTest, EscapedKeysAndStringsReadUnescaped) {
+  auto snapshot = snapshot_with_condition();
+  EventParser parser;
+  EventView view;
+  Error error;
+  struct Case {
+    std::string json;  // the string as written in the event, without its quotes
+    std::string text;  // what a condition sees
+  };
+  const std::vector<Case> cases = {{"1234567", "1234567"},
+                                   {"12345678", "12345678"},
+                                   {R"(123456789012345\\)", R"(123456789012345\)"},
+                                   {R"(x\"y)", R"(x"y)"},
+                                   {R"(\u0031)", "1"},
+                                   {"", ""}};
+  for (const Case& c : cases) {
+    const std::string event = R"({"organization\u0049d":"o","environmentId":"e","ch\u0061nnel":"email","id":"z",)"
+                              R"("subscriber":{"subscriber\u0049d":"s\u00e9"},"payload":{"\u0061":")" +
+                              c.json + R"("}})";
+    ASSERT_TRUE(parser.parse(event, snapshot.get(), view, error)) << event << ": " << error.message;
+    EXPECT_EQ(view.organization_id, "o");
+    EXPECT_EQ(view.channel, Channel::kEmail);
+    EXPECT_EQ(view.subscriber_id, "s\xC3\xA9");
+    int captured = 0;
+    for (const FieldValue& f : view.fields) {
+      if (f.kind != ValueKind::kString) continue;
+      ++captured;
+      EXPECT_EQ(f.text, c.text) << c.json;
+    }
+    EXPECT_EQ(captured, 1) << c.json;
+  }
 }
 
 }  // namespace
