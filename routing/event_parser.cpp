@@ -92,8 +92,6 @@ void EventParser::store_slot(const FieldTable::Node* node, const FieldValue& val
   slots_[static_cast<std::size_t>(node->slot)] = value;
 }
 
-// The text of a string whose opening quote is just before `begin`: its raw bytes when it
-// holds no backslash (no copy into On-Demand's string buffer), else false.
 namespace {
 
 // Bytes of `word` equal to `byte` have their high bit set; the lowest flagged byte is
@@ -106,6 +104,8 @@ constexpr std::uint64_t flag_bytes(std::uint64_t word, std::uint8_t byte) noexce
 
 }  // namespace
 
+// The text of a string whose opening quote is just before `begin`: its raw bytes when it
+// holds no backslash (no copy into On-Demand's string buffer), else false.
 bool EventParser::raw_string(const char* begin, std::string_view& text) const noexcept {
   // Well-formed input (the syntax check passed) closes every string before its end; the
   // padding after the end makes 8-byte reads past it safe.
