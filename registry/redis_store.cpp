@@ -233,17 +233,24 @@ void RedisStore::remember_location(const std::string& id, const std::string& loc
   locations_.insert_or_assign(id, location);
 }
 
-void RedisStore::create(Integration integration, StoreCallback<Integration> done) {
+// The arguments of create_integration and update_integration: the same write, whose
+// answers the two read differently.
+Result<std::vector<std::string>> RedisStore::write_arguments(const Integration& integration) const {
   auto document = encode_integration(integration, options_.cipher.get());
-  if (!document) return post_to(io_, [done = std::move(done), error = document.error()] { done(error); });
-  std::vector<std::string> args{keys_.prefix(),
-                                escape_key_part(integration.organization_id),
-                                escape_key_part(integration.environment_id),
-                                integration.id,
-                                integration.identifier,
-                                document.value().dump(-1, ' ', false, Json::error_handler_t::replace),
-                                flags_to_json(initial_flags(integration))};
-  eval_script(*connection_, lua::create_integration(), {}, args,
+  if (!document) return document.error();
+  return std::vector<std::string>{keys_.prefix(),
+                                  escape_key_part(integration.organization_id),
+                                  escape_key_part(integration.environment_id),
+                                  integration.id,
+                                  integration.identifier,
+                                  document.value().dump(-1, ' ', false, Json::error_handler_t::replace),
+                                  flags_to_json(initial_flags(integration))};
+}
+
+void RedisStore::create(Integration integration, StoreCallback<Integration> done) {
+  auto args = write_arguments(integration);
+  if (!args) return post_to(io_, [done = std::move(done), error = args.error()] { done(error); });
+  eval_script(*connection_, lua::create_integration(), {}, args.value(),
               [this, integration = std::move(integration), done = std::move(done)](Result<RedisReply> result) mutable {
                 auto answer = read_answer(std::move(result), "create_integration");
                 if (!answer) return done(answer.error());
@@ -265,16 +272,9 @@ void RedisStore::create(Integration integration, StoreCallback<Integration> done
 }
 
 void RedisStore::update(Integration integration, StoreCallback<Integration> done) {
-  auto document = encode_integration(integration, options_.cipher.get());
-  if (!document) return post_to(io_, [done = std::move(done), error = document.error()] { done(error); });
-  std::vector<std::string> args{keys_.prefix(),
-                                escape_key_part(integration.organization_id),
-                                escape_key_part(integration.environment_id),
-                                integration.id,
-                                integration.identifier,
-                                document.value().dump(-1, ' ', false, Json::error_handler_t::replace),
-                                flags_to_json(initial_flags(integration))};
-  eval_script(*connection_, lua::update_integration(), {}, args,
+  auto args = write_arguments(integration);
+  if (!args) return post_to(io_, [done = std::move(done), error = args.error()] { done(error); });
+  eval_script(*connection_, lua::update_integration(), {}, args.value(),
               [this, integration = std::move(integration), done = std::move(done)](Result<RedisReply> result) mutable {
                 auto answer = read_answer(std::move(result), "update_integration");
                 if (!answer) return done(answer.error());

@@ -65,6 +65,7 @@ class RedisStore final : public IntegrationStore {
   void get_located(const std::string& organization_id, const std::string& env, const std::string& location, const std::string& id,
                    ReadOptions read, StoreCallback<Integration> done);
   void remember_location(const std::string& id, const std::string& location);
+  Result<std::vector<std::string>> write_arguments(const Integration& integration) const;
   void notify(const std::string& org, const std::string& env, std::uint64_t version, bool local);
   void on_message(const std::string& message);
 
