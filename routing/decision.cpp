@@ -10,6 +10,7 @@ constexpr std::array<std::string_view, 7> kReasons = {
     "no_eligible_integration", "override_not_found", "no_subscriber_channels"};
 constexpr std::array<std::string_view, 8> kWhys = {"agent",    "channel",    "deleted",    "inactive",
                                                    "provider", "identifier", "conditions", "failover_limit"};
+static_assert(kWhys.size() == kRejectWhyCount);
 constexpr std::array<std::string_view, 2> kStatuses = {"routed", "no_integration"};
 }  // namespace
 

@@ -2,6 +2,7 @@
 // The routing decision for one event: per target, the chosen integration, its failover
 // chain and, when explaining, why every other integration of the environment was passed over.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ enum class RouteReason : std::uint8_t {
 enum class RejectWhy : std::uint8_t {
   kAgent, kChannel, kDeleted, kInactive, kProvider, kIdentifier, kConditions, kFailoverLimit,
 };
+inline constexpr std::size_t kRejectWhyCount = 8;
 
 enum class TargetStatus : std::uint8_t { kRouted, kNoIntegration };
 

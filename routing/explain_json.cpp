@@ -5,7 +5,7 @@
 namespace switchboard::routing {
 
 ExplainJsonWriter::ExplainJsonWriter(const IntegrationSnapshot& snapshot)
-    : snapshot_(snapshot), candidate_prefixes_(snapshot.size()), rejected_prefixes_(snapshot.size()) {}
+    : snapshot_(snapshot), candidate_prefixes_(snapshot.size()), rejections_(snapshot.size() * kRejectWhyCount) {}
 
 // {"_id":"..","identifier":"..","providerId":"..","reason":"
 const std::string& ExplainJsonWriter::candidate_prefix(std::uint32_t entry) {
@@ -23,15 +23,17 @@ const std::string& ExplainJsonWriter::candidate_prefix(std::uint32_t entry) {
   return prefix;
 }
 
-// {"identifier":"..","why":"
-const std::string& ExplainJsonWriter::rejected_prefix(std::uint32_t entry) {
-  std::string& prefix = rejected_prefixes_[entry];
-  if (prefix.empty()) {
-    prefix.append("{\"identifier\":");
-    append_json_string(prefix, snapshot_.entry(entry).integration.identifier);
-    prefix.append(",\"why\":\"");
+// {"identifier":"..","why":"..."}
+const std::string& ExplainJsonWriter::rejection(std::uint32_t entry, RejectWhy why) {
+  std::string& text = rejections_[entry * kRejectWhyCount + static_cast<std::size_t>(why)];
+  if (text.empty()) {
+    text.append("{\"identifier\":");
+    append_json_string(text, snapshot_.entry(entry).integration.identifier);
+    text.append(",\"why\":\"");
+    text.append(reject_why_name(why));
+    text.append("\"}");
   }
-  return prefix;
+  return text;
 }
 
 void ExplainJsonWriter::append_target(std::string& out, const TargetDecision& t) {
@@ -56,9 +58,7 @@ void ExplainJsonWriter::append_target(std::string& out, const TargetDecision& t)
   out.append("],\"rejected\":[");
   for (std::size_t k = 0; k < t.rejected.size(); ++k) {
     if (k > 0) out.push_back(',');
-    out.append(rejected_prefix(t.rejected[k].entry));
-    out.append(reject_why_name(t.rejected[k].why));
-    out.append("\"}");
+    out.append(rejection(t.rejected[k].entry, t.rejected[k].why));
   }
   out.append("],\"reason\":\"");
   out.append(route_reason_name(t.reason));

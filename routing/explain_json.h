@@ -13,8 +13,9 @@
 namespace switchboard::routing {
 
 // Writes explain objects for decisions made against one snapshot. The parts that depend
-// only on an integration (its escaped _id, identifier and providerId) are rendered the
-// first time it appears and reused: a batch writes them for every event. Not thread-safe.
+// only on an integration (its escaped _id, identifier and providerId; a rejection of it
+// with a given why) are rendered the first time they appear and reused: a batch writes
+// them for every event. Not thread-safe.
 class ExplainJsonWriter {
  public:
   explicit ExplainJsonWriter(const IntegrationSnapshot& snapshot);
@@ -25,11 +26,11 @@ class ExplainJsonWriter {
  private:
   void append_target(std::string& out, const TargetDecision& target);
   const std::string& candidate_prefix(std::uint32_t entry);
-  const std::string& rejected_prefix(std::uint32_t entry);
+  const std::string& rejection(std::uint32_t entry, RejectWhy why);
 
   const IntegrationSnapshot& snapshot_;
   std::vector<std::string> candidate_prefixes_;  // by snapshot entry; empty until first use
-  std::vector<std::string> rejected_prefixes_;
+  std::vector<std::string> rejections_;  // by entry * kRejectWhyCount + why
 };
 
 // One explain object, for callers with a single decision.
