@@ -25,7 +25,8 @@ class WebhookProvider final : public Provider {
   std::string url_override_;
 };
 
-// Lower-case hex HMAC-SHA256 of `body` under `key`.
+// Lower-case hex HMAC-SHA256 of `body` under `key`. Thread-safe (one OpenSSL context per
+// thread); empty only if OpenSSL has no HMAC-SHA256.
 std::string hmac_sha256_hex(std::string_view key, std::string_view body);
 
 }  // namespace switchboard::providers

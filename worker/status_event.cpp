@@ -1,7 +1,7 @@
 #include "worker/status_event.h"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
 
 #include "routing/json_text.h"
 #include "routing/timestamp.h"
@@ -51,10 +51,11 @@ void append_status_json(std::string& out, const StatusEvent& e) {
   out += ']';
   append_member(out, "reason", e.reason);
   append_member(out, "error", e.error);
+  // to_chars writes what "%.3f" would, without snprintf's format parsing (one per status).
   char latency[32];
-  std::snprintf(latency, sizeof latency, "%.3f", e.latency_ms);
+  const auto written = std::to_chars(latency, latency + sizeof latency, e.latency_ms, std::chars_format::fixed, 3);
   out += ",\"latencyMs\":";
-  out += latency;
+  out.append(latency, written.ptr);
   out += ",\"ts\":\"";
   out += routing::format_timestamp_millis(e.ts_epoch_ms);
   out += "\"}";

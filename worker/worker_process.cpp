@@ -127,6 +127,7 @@ void WorkerProcess::build_providers() {
   http_options.max_connections_per_host = config_.delivery.max_connections_per_host;
   http_options.request_timeout = milliseconds(config_.delivery.timeout_ms);
   http_options.ca_file = config_.delivery.ca_file;
+  http_options.single_threaded_io = true;  // io_ is run by run() alone
   http_ = std::make_unique<providers::HttpClient>(io_, http_options);
   const std::string& mode = config_.delivery.mode;
   if (mode == "null") {

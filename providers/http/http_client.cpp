@@ -5,15 +5,11 @@
 // carries one exchange at a time through resolve -> connect -> [handshake] -> write ->
 // read, each step a small handler with its own deadline, then hands itself back to the
 // core, which gives it the next queued request, parks it as idle, or closes it. Everything
-// runs on one strand.
+// runs on one strand, or straight on the io_context when one thread runs it.
 
 #include "providers/http/http_client.h"
 
-#include <sys/socket.h>
-#include <sys/types.h>
-
 #include <atomic>
-#include <cerrno>
 #include <deque>
 #include <optional>
 #include <stdexcept>
@@ -43,6 +39,7 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using Strand = asio::strand<asio::io_context::executor_type>;
+using Executor = asio::any_io_executor;
 using Endpoints = std::vector<tcp::endpoint>;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -72,8 +69,11 @@ bhttp::verb to_verb(HttpMethod method) noexcept {
 }
 
 // One request, across at most two attempts (the second only after a stale keep-alive).
+// The message's body is a view of `body` or `shared_body`, which live as long as it.
 struct Exchange {
-  bhttp::request<bhttp::string_body> message;
+  std::string body;
+  std::shared_ptr<const std::string> shared_body;
+  bhttp::request<bhttp::span_body<const char>> message;
   HttpCallback callback;
   std::chrono::milliseconds timeout{0};
   bool head = false;
@@ -117,15 +117,13 @@ class Connection {
   virtual void close() = 0;
   // Closes politely (TLS close_notify, bounded by a short deadline).
   virtual void retire() = 0;
-  // Non-blocking check of an idle connection: has the server closed it?
-  virtual bool peer_closed() = 0;
 
   Clock::time_point idle_since{};
 };
 using ConnectionPtr = std::shared_ptr<Connection>;
 
 struct Pool {
-  Pool(Url o, const Strand& strand) : origin(std::move(o)), sweep(strand) {}
+  Pool(Url o, const Executor& executor) : origin(std::move(o)), sweep(executor) {}
   Url origin;
   std::size_t open = 0;                // connecting + busy + idle
   std::vector<ConnectionPtr> idle;     // back: most recently used; front: idle longest
@@ -136,7 +134,7 @@ struct Pool {
 
 // A DNS lookup in progress, shared by every connection that needs the same host.
 struct PendingResolve {
-  explicit PendingResolve(const Strand& strand) : resolver(strand), timer(strand) {}
+  explicit PendingResolve(const Executor& executor) : resolver(executor), timer(executor) {}
   tcp::resolver resolver;
   asio::steady_timer timer;
   bool timed_out = false;
@@ -157,7 +155,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   ClientCore(asio::io_context& io, HttpClientOptions options);
 
   const HttpClientOptions& options() const noexcept { return options_; }
-  const Strand& strand() const noexcept { return strand_; }
+  const Executor& executor() const noexcept { return executor_; }
+  // Whether the caller runs on the client's strand (or on its io_context's thread).
+  bool on_client_thread() const noexcept;
   bool closed() const noexcept { return closed_; }
 
   void submit(HttpRequest request, HttpCallback callback);
@@ -188,7 +188,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   void sweep(Pool& pool);
   void post_result(ExchangePtr exchange, TransportError error);
 
-  Strand strand_;
+  asio::io_context& io_;
+  std::optional<Strand> strand_;  // unless single_threaded_io
+  Executor executor_;             // *strand_, or the io_context's
   HttpClientOptions options_;
   std::optional<ssl::context> tls_;  // built on first https request
   std::unordered_map<std::string, std::unique_ptr<Pool>> pools_;
@@ -258,17 +260,6 @@ class ConnectionImpl final : public Connection, public std::enable_shared_from_t
     } else {
       close();
     }
-  }
-
-  bool peer_closed() override {
-    if (!tcp_layer().socket().is_open() || buffer_.size() > 0) return true;
-    char byte = 0;
-    const ssize_t n = ::recv(tcp_layer().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) return true;  // FIN received
-    if (n < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
-    // Bytes on an idle plain connection are garbage; on TLS they may be a close_notify or a
-    // late session ticket: let the exchange (and the stale retry) decide.
-    return !kTls;
   }
 
  private:
@@ -463,9 +454,16 @@ class ConnectionImpl final : public Connection, public std::enable_shared_from_t
 // ClientCore
 
 ClientCore::ClientCore(asio::io_context& io, HttpClientOptions options)
-    : strand_(asio::make_strand(io)), options_(std::move(options)) {
+    : io_(io),
+      strand_(options.single_threaded_io ? std::nullopt : std::optional<Strand>(asio::make_strand(io))),
+      executor_(strand_ ? Executor(*strand_) : Executor(io.get_executor())),
+      options_(std::move(options)) {
   if (options_.max_connections_per_host == 0) options_.max_connections_per_host = 1;
   if (!options_.ca_file.empty()) tls_context();  // fail at construction, not on the first send
+}
+
+bool ClientCore::on_client_thread() const noexcept {
+  return strand_ ? strand_->running_in_this_thread() : io_.get_executor().running_in_this_thread();
 }
 
 ssl::context& ClientCore::tls_context() {
@@ -517,7 +515,13 @@ void ClientCore::submit(HttpRequest request, HttpCallback callback) {
   }
   if (!has_host) message.set(bhttp::field::host, url.host_header());
   if (!has_agent && !options_.user_agent.empty()) message.set(bhttp::field::user_agent, options_.user_agent);
-  message.body() = std::move(request.body);
+  if (request.shared_body) {
+    exchange->shared_body = std::move(request.shared_body);
+    message.body() = {exchange->shared_body->data(), exchange->shared_body->size()};
+  } else {
+    exchange->body = std::move(request.body);
+    message.body() = {exchange->body.data(), exchange->body.size()};
+  }
   message.prepare_payload();
   exchange->head = request.method == HttpMethod::kHead;
   exchange->timeout = request.timeout.value_or(options_.request_timeout);
@@ -538,7 +542,7 @@ Pool& ClientCore::pool_for(const Url& url) {
   if (it == pools_.end()) {
     Url origin = url;
     origin.target.clear();
-    it = pools_.emplace(std::move(key), std::make_unique<Pool>(std::move(origin), strand_)).first;
+    it = pools_.emplace(std::move(key), std::make_unique<Pool>(std::move(origin), executor_)).first;
   }
   return *it->second;
 }
@@ -548,7 +552,7 @@ bool ClientCore::send_on_idle(Pool& pool, ExchangePtr& exchange) {
   while (!pool.idle.empty()) {
     ConnectionPtr connection = std::move(pool.idle.back());
     pool.idle.pop_back();
-    if (now - connection->idle_since >= options_.idle_timeout || connection->peer_closed()) {
+    if (now - connection->idle_since >= options_.idle_timeout) {
       connection->close();
       forget(pool, connection.get());
       continue;
@@ -580,12 +584,12 @@ void ClientCore::open_connection(Pool& pool, ExchangePtr exchange) {
   stat_opened.fetch_add(1, std::memory_order_relaxed);
   ConnectionPtr connection;
   if (pool.origin.tls) {
-    auto c = std::make_shared<ConnectionImpl<TlsStream>>(shared_from_this(), pool, strand_, tls_context());
+    auto c = std::make_shared<ConnectionImpl<TlsStream>>(shared_from_this(), pool, executor_, tls_context());
     connection = c;
     live_.insert(connection.get());
     c->start(std::move(exchange));
   } else {
-    auto c = std::make_shared<ConnectionImpl<PlainStream>>(shared_from_this(), pool, strand_);
+    auto c = std::make_shared<ConnectionImpl<PlainStream>>(shared_from_this(), pool, executor_);
     connection = c;
     live_.insert(connection.get());
     c->start(std::move(exchange));
@@ -687,7 +691,7 @@ void ClientCore::resolve(const Url& origin, std::function<void(const beast::erro
     it->second->waiters.push_back(std::move(done));
     return;
   }
-  auto pending = std::make_shared<PendingResolve>(strand_);
+  auto pending = std::make_shared<PendingResolve>(executor_);
   pending->waiters.push_back(std::move(done));
   resolving_.emplace(key, pending);
   pending->timer.expires_after(options_.connect_timeout);
@@ -723,7 +727,7 @@ void ClientCore::resolve(const Url& origin, std::function<void(const beast::erro
 }
 
 void ClientCore::post_result(ExchangePtr exchange, TransportError error) {
-  asio::post(strand_, [exchange = std::shared_ptr<Exchange>(std::move(exchange)), error = std::move(error)]() mutable {
+  asio::post(executor_, [exchange = std::shared_ptr<Exchange>(std::move(exchange)), error = std::move(error)]() mutable {
     complete(*exchange, HttpResult(std::move(error)));
   });
 }
@@ -768,16 +772,16 @@ HttpClient::~HttpClient() {
   // On the strand nothing else can touch the core: shut down now. Otherwise the strand
   // does it; if the io_context never runs again, the posted handler (the last owner of
   // the core) is destroyed with it, and so are the connections.
-  if (core->strand().running_in_this_thread()) {
+  if (core->on_client_thread()) {
     core->shutdown();
   } else {
-    asio::post(core->strand(), [core] { core->shutdown(); });
+    asio::post(core->executor(), [core] { core->shutdown(); });
   }
 }
 
 void HttpClient::request(HttpRequest request, HttpCallback callback) {
   impl_->stat_requests.fetch_add(1, std::memory_order_relaxed);
-  asio::post(impl_->strand(), [core = std::static_pointer_cast<ClientCore>(impl_), request = std::move(request),
+  asio::post(impl_->executor(), [core = std::static_pointer_cast<ClientCore>(impl_), request = std::move(request),
                                callback = std::move(callback)]() mutable {
     core->submit(std::move(request), std::move(callback));
   });

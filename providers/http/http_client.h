@@ -12,7 +12,8 @@
 // after `idle_timeout` unused. A request that fails on a *reused* connection before any
 // byte of the answer arrived (the server closed a stale keep-alive connection) is sent once
 // more on a new connection; no other failure is retried here: retries with backoff belong
-// to the dispatcher.
+// to the dispatcher. Idle connections are not probed before reuse (a syscall per request):
+// one the server closed while idle fails that way, and the retry covers it.
 //
 // Deadlines: DNS, TCP connect and TLS handshake each get `connect_timeout`; writing the
 // request and reading the answer share `request_timeout` (or HttpRequest::timeout),
@@ -24,7 +25,9 @@
 //
 // Threading: request() may be called from any thread. All work runs on one strand of the
 // io_context, so the io_context may be run by one or several threads; callbacks are called
-// on that strand, one at a time, and never from inside request().
+// on that strand, one at a time, and never from inside request(). With
+// `single_threaded_io` the client promises itself that one thread runs the io_context and
+// skips the strand (a strand hop per handler), which is then redundant.
 
 #include <chrono>
 #include <cstddef>
@@ -52,6 +55,7 @@ struct HttpClientOptions {
   bool verify_peer = true;                       // false: accept any certificate (tests only)
   std::string user_agent = "switchboard/0.1";    // unless the request sets User-Agent
   std::size_t max_response_body_bytes = 8 << 20; // larger answers fail with kProtocol
+  bool single_threaded_io = false;               // true only if exactly one thread runs the io_context
 };
 
 // Called exactly once per request with the response (any status) or a transport error,

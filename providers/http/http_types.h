@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ struct HttpRequest {
   HttpHeaderFields headers;  // sent as given; Host, User-Agent and Content-Length are added
                              // unless present (Content-Length is always computed)
   std::string body;
+  // When set, sent instead of `body`, without a copy: a body shared by several requests
+  // (the webhook sends the event as consumed to every target).
+  std::shared_ptr<const std::string> shared_body;
   // Overrides HttpClientOptions::request_timeout for this request (write + read).
   std::optional<std::chrono::milliseconds> timeout;
 };
