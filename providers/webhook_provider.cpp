@@ -1,62 +1,13 @@
 #include "providers/webhook_provider.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-
-#include <memory>
-
 #include <nlohmann/json.hpp>
+
+#include "providers/adapters/adapter_support.h"
 
 namespace switchboard::providers {
 
-namespace {
-
-struct MacDeleter {
-  void operator()(EVP_MAC* mac) const noexcept { EVP_MAC_free(mac); }
-};
-struct MacContextDeleter {
-  void operator()(EVP_MAC_CTX* context) const noexcept { EVP_MAC_CTX_free(context); }
-};
-using MacContextPtr = std::unique_ptr<EVP_MAC_CTX, MacContextDeleter>;
-
-// OpenSSL 3's one-shot HMAC() fetches the algorithm and allocates a context on every call
-// (~3 % of the worker at 15,000 webhook deliveries/s); one context per thread, set to
-// SHA-256 once and re-keyed per call, does neither. nullptr if OpenSSL lacks HMAC-SHA256.
-EVP_MAC_CTX* hmac_sha256_context() {
-  thread_local const MacContextPtr context = [] {
-    const std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr));
-    MacContextPtr made(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
-    if (made && EVP_MAC_CTX_set_params(made.get(), params) != 1) made.reset();
-    return made;
-  }();
-  return context.get();
-}
-
-}  // namespace
-
 std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  std::size_t length = 0;
-  EVP_MAC_CTX* context = hmac_sha256_context();
-  // A null key would mean "keep the previous key" to EVP_MAC_init: an empty key is "".
-  const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.empty() ? "" : key.data());
-  if (context == nullptr || EVP_MAC_init(context, key_bytes, key.size(), nullptr) != 1 ||
-      EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(body.data()), body.size()) != 1 ||
-      EVP_MAC_final(context, mac, &length, sizeof mac) != 1) {
-    length = 0;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (std::size_t i = 0; i < length; ++i) {
-    hex.push_back(kHex[mac[i] >> 4]);
-    hex.push_back(kHex[mac[i] & 0xF]);
-  }
-  return hex;
+  return lower_hex(hmac_sha256_raw(key, body));
 }
 
 WebhookProvider::WebhookProvider(HttpClient& client, std::string url_override)

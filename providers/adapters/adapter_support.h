@@ -58,8 +58,12 @@ std::optional<std::string> json_string_at(const nlohmann::json& document, std::s
 // header; a 2xx without either is `sent` with an empty id. Other results: outcome_from_http.
 DeliveryOutcome outcome_with_json_id(const HttpResult& result, std::string_view id_path);
 
-// Lower-case hex HMAC-SHA256 / SHA-256, and the raw HMAC (SigV4 key derivation).
+// Lower-case hex SHA-256, and the raw HMAC-SHA256 (SigV4 key derivation, webhook
+// signatures). The HMAC is thread-safe (one OpenSSL context per thread); empty only if
+// OpenSSL has no HMAC-SHA256.
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_raw(std::string_view key, std::string_view data);
+// Two lower-case hex digits per byte.
+std::string lower_hex(std::string_view bytes);
 
 }  // namespace switchboard::providers

@@ -86,17 +86,6 @@ std::string canonical_query(std::string_view query) {
   return out;
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(kHex[u >> 4]);
-    out.push_back(kHex[u & 0xF]);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -170,7 +159,7 @@ std::string signing_key(std::string_view secret_access_key, const Scope& scope) 
 }
 
 std::string signature(std::string_view signing_key_bytes, std::string_view string_to_sign_value) {
-  return hex(hmac_sha256_raw(signing_key_bytes, string_to_sign_value));
+  return lower_hex(hmac_sha256_raw(signing_key_bytes, string_to_sign_value));
 }
 
 std::string authorization_header(std::string_view access_key_id, const Scope& scope,
