@@ -28,6 +28,12 @@ error_code JsonSyntaxCheck::check(const char* padded, std::size_t length) noexce
   return e;
 }
 
+error_code JsonSyntaxCheck::check(std::string_view text) {
+  padded_.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded_.data(), text.data(), text.size());
+  return check(padded_.data(), text.size());
+}
+
 error_code JsonSyntaxCheck::check_exactly(const char* padded, std::size_t length) noexcept {
   od::document doc;
   if (auto e = exact_.iterate(padded, length, length + simdjson::SIMDJSON_PADDING).get(doc)) return e;

@@ -12,6 +12,8 @@
 // Not thread-safe: one per thread.
 
 #include <cstddef>
+#include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -24,11 +26,14 @@ class JsonSyntaxCheck {
   // `padded` holds `length` bytes followed by at least simdjson::SIMDJSON_PADDING readable
   // bytes. SUCCESS when well-formed, else the first problem found.
   simdjson::error_code check(const char* padded, std::size_t length) noexcept;
+  // The same for text without padding: copied into a buffer the checker keeps.
+  simdjson::error_code check(std::string_view text);
 
  private:
   simdjson::error_code check_exactly(const char* padded, std::size_t length) noexcept;
   simdjson::error_code walk(simdjson::ondemand::value value, std::size_t depth) noexcept;
 
+  std::vector<char> padded_;  // for check(std::string_view)
   simdjson::dom::parser dom_;
   simdjson::ondemand::parser exact_;
   std::size_t max_depth_;

@@ -2,7 +2,6 @@
 // File reads for the command line tools ("-" is standard input).
 
 #include <cstdio>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
